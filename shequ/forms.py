@@ -1,0 +1,29 @@
+from django import forms
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from shequ.validators import normalize_mainland_mobile, validate_mainland_mobile
+
+
+class BootstrapFormRenderer(TemplatesSetting):
+    """Every form renders its fields with Bootstrap markup and each error under its field."""
+
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+
+
+class MobileField(forms.CharField):
+    default_validators = [validate_mainland_mobile]
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", _("手机号码"))
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "13812345678"}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return normalize_mainland_mobile(super().to_python(value))

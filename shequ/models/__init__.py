@@ -1,0 +1,20 @@
+from shequ.models.accounts import RoleAssignment, User
+from shequ.models.audit import AccessLog, TaskRun
+from shequ.models.hierarchy import Community, District, GridUnit, Street
+from shequ.models.roles import STAFF_ROLES, Role
+from shequ.models.scoping import ScopedModel, ScopedQuerySet
+
+__all__ = [
+    "STAFF_ROLES",
+    "AccessLog",
+    "Community",
+    "District",
+    "GridUnit",
+    "Role",
+    "RoleAssignment",
+    "ScopedModel",
+    "ScopedQuerySet",
+    "Street",
+    "TaskRun",
+    "User",
+]

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from shequ import views
+
+admin.site.site_header = _("shequ 系统管理")
+admin.site.site_title = _("shequ 系统管理")
+admin.site.index_title = _("基础数据与账户")
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("communities/", views.CommunityListView.as_view(), name="community_list"),
+    path("communities/<int:pk>/", views.CommunityDetailView.as_view(), name="community_detail"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

@@ -1,0 +1,4 @@
+from shequ.views.communities import CommunityDetailView, CommunityListView
+from shequ.views.home import HomeView
+
+__all__ = ["CommunityDetailView", "CommunityListView", "HomeView"]

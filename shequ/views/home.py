@@ -1,0 +1,41 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count
+from django.views.generic import TemplateView
+
+from shequ.models import Community, District, GridUnit, RoleAssignment, Street, User
+from shequ.queries import count_per_community
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """One page per role: where the user works, what is there, and where to go next."""
+
+    template_name = "shequ/home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        communities = Community.objects.visible_to(user)
+        context = {
+            "counts": {
+                "districts": District.objects.visible_to(user).count(),
+                "streets": Street.objects.visible_to(user).count(),
+                "communities": communities.count(),
+                "grid_units": GridUnit.objects.visible_to(user).count(),
+            },
+        }
+        access = self.request.access
+        if access.is_admin:
+            context["counts"]["users"] = User.objects.filter(is_active=True).count()
+            context["roles_in_use"] = (
+                RoleAssignment.objects.values("role").annotate(n=Count("pk")).order_by("role")
+            )
+        if access.is_official or access.is_admin:
+            context["communities"] = (
+                communities.select_related("street")
+                .annotate(grid_unit_count=count_per_community(GridUnit.objects))
+                .order_by("street__name", "code")[:50]
+            )
+        if access.is_resident:
+            context["home_communities"] = [
+                a.community for a in access.assignments if a.community_id
+            ]
+        return super().get_context_data(**context, **kwargs)
