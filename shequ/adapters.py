@@ -1,8 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
 
 from shequ.forms import MobileField
 from shequ.models import User
+from shequ.validators import normalize_mainland_mobile
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -25,7 +27,27 @@ class AccountAdapter(DefaultAccountAdapter):
         """Numbers are entered by an administrator, so they count as verified already."""
 
     def get_user_by_phone(self, phone: str) -> User | None:
-        return User.objects.filter(phone=phone).first()
+        # allauth passes the number as typed, which may carry +86 or separators.
+        return User.objects.filter(phone=normalize_mainland_mobile(phone)).first()
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """Count failed logins per account, not per string typed: otherwise the same account
+        could be tried five times by username, five by e-mail and five by mobile number."""
+        typed = next(
+            (credentials[k] for k in ("email", "phone", "username") if credentials.get(k)), ""
+        )
+        user = (
+            User.objects.filter(
+                Q(username__iexact=typed)
+                | Q(email__iexact=typed)
+                | Q(phone=normalize_mainland_mobile(typed))
+            )
+            .order_by("pk")
+            .first()
+        )
+        if user is None:
+            return super()._get_login_attempts_cache_key(request, **credentials)
+        return f"user:{user.pk}"
 
     def send_verification_code_sms(self, user: User, phone: str, code: str, **kwargs) -> None:
         raise ImproperlyConfigured("shequ has no SMS gateway; phone verification is disabled.")

@@ -2,6 +2,7 @@
 
 import re
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -97,3 +98,10 @@ def normalize_mainland_mobile(value: str) -> str:
 def validate_mainland_mobile(value: str) -> None:
     if not _MOBILE.fullmatch(value or ""):
         raise ValidationError(_("请输入 11 位中国大陆手机号码，例如 13812345678。"), code="mobile")
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's check, with the Chinese message its zh-hans catalogue lacks for this wording."""
+
+    def get_error_message(self) -> str:
+        return _("密码太短，至少需要 %(min_length)d 个字符。") % {"min_length": self.min_length}
