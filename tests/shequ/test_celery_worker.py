@@ -1,0 +1,69 @@
+"""A real Celery worker, fed through the Redis broker, changes rows in PostgreSQL."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.utils import timezone
+
+from shequ.models import TaskRun
+from shequ.tasks import sessions_clear_expired
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(transactional_db):
+    if not os.environ.get("CELERY_BROKER_URL"):
+        pytest.skip("CELERY_BROKER_URL is not set: no broker for a real worker")
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker needs the test database on PostgreSQL to share it")
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env = {**os.environ, "DATABASE_URL": _test_database_url()}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "shequ", "worker", "--pool=solo", "-Q", queue,
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    yield queue
+    process.terminate()
+    output, _ = process.communicate(timeout=30)
+    print(output)
+
+
+def test_a_worker_clears_expired_sessions_and_records_the_run(worker):
+    assert not settings.CELERY_TASK_ALWAYS_EAGER
+    now = timezone.now()
+    Session.objects.create(
+        session_key="e" * 32, session_data="", expire_date=now - timezone.timedelta(hours=1)
+    )
+    Session.objects.create(
+        session_key="l" * 32, session_data="", expire_date=now + timezone.timedelta(hours=1)
+    )
+
+    sent = sessions_clear_expired.apply_async(queue=worker)
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        run = TaskRun.objects.filter(task_id=sent.id, status=TaskRun.Status.SUCCESS).first()
+        if run:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("the worker did not run the task within 60 s")
+    assert run.name == "shequ.tasks.sessions_clear_expired"
+    assert run.result == "1"
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["l" * 32]

@@ -1,0 +1,32 @@
+from django.core.management import call_command
+
+from shequ.demo import DEMO_PASSWORD
+from shequ.models import Community, GridUnit, RoleAssignment, Street, User
+
+
+def test_it_loads_the_demo_once_however_often_it_runs(db, capsys):
+    call_command("seed_demo")
+    first = (Street.objects.count(), Community.objects.count(), GridUnit.objects.count(),
+             User.objects.count(), RoleAssignment.objects.count())  # fmt: skip
+    call_command("seed_demo")
+    call_command("seed_demo", "--if-empty")
+    again = (Street.objects.count(), Community.objects.count(), GridUnit.objects.count(),
+             User.objects.count(), RoleAssignment.objects.count())  # fmt: skip
+    assert first == again == (3, 12, 48, 8, 7)
+    out = capsys.readouterr().out
+    assert DEMO_PASSWORD in out and "quzhang" in out
+    assert User.objects.get(username="shequ").check_password(DEMO_PASSWORD)
+
+
+def test_it_scales_to_a_city(db):
+    call_command("seed_demo", "--streets", "20", "--communities", "50", "--grid-units", "3")
+    assert Community.objects.count() == 1000
+    assert GridUnit.objects.count() == 3000
+
+
+def test_demo_accounts_log_in_and_land_in_their_scope(client, db):
+    call_command("seed_demo")
+    response = client.post("/accounts/login/", {"login": "13800000004", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "网格员" in page and "幸福社区" in page and "第1网格" in page
