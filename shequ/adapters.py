@@ -51,3 +51,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_verification_code_sms(self, user: User, phone: str, code: str, **kwargs) -> None:
         raise ImproperlyConfigured("shequ has no SMS gateway; phone verification is disabled.")
+
+
+def user_display(user: User) -> str:
+    """How allauth names the user in its messages ("以 张书记 成功登录")."""
+    return str(user)

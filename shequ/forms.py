@@ -1,3 +1,4 @@
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
@@ -27,3 +28,14 @@ class MobileField(forms.CharField):
 
     def to_python(self, value):
         return normalize_mainland_mobile(super().to_python(value))
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's login form, worded for offices: one box takes a username, mobile or e-mail."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = _("账号")
+        login.widget.attrs["placeholder"] = _("用户名、手机号码或电子邮箱")
+        login.widget.attrs["autocomplete"] = "username"

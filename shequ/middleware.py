@@ -1,14 +1,25 @@
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from shequ.access import Access
 
+# Writing the session on every request would cost a database write per page; a minute's
+# precision is enough for a 30-minute limit.
+_ACTIVITY_RESOLUTION = 60
+
 
 class AccessMiddleware:
-    """Attach `request.access`, and give staff sessions a sliding idle timeout.
+    """Attach `request.access`, and sign staff out after a spell of inactivity.
 
-    Staff see residents' personal data, so a workstation left signed in must lock itself; the
-    expiry is renewed on every request, which makes it an idle limit rather than a hard one.
+    Staff see residents' personal data, so a workstation left signed in must lock itself. The
+    limit is kept in the session rather than in the cookie's lifetime, so it does not override
+    the "remember me" choice (an unticked box still ends the session when the browser closes).
     """
 
     def __init__(self, get_response):
@@ -16,7 +27,13 @@ class AccessMiddleware:
 
     def __call__(self, request):
         request.access = SimpleLazyObject(lambda: Access(request.user))
-        response = self.get_response(request)
         if request.user.is_authenticated and request.access.is_staff:
-            request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
-        return response
+            now = int(time.time())
+            last = request.session.get("last_activity", now)
+            if now - last > settings.STAFF_SESSION_IDLE_SECONDS:
+                logout(request)
+                messages.info(request, _("长时间未操作，已自动退出，请重新登录。"))
+                return redirect_to_login(request.get_full_path())
+            if now - last >= _ACTIVITY_RESOLUTION or "last_activity" not in request.session:
+                request.session["last_activity"] = now
+        return self.get_response(request)

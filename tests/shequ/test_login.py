@@ -3,9 +3,7 @@
 import pyotp
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.sessions.models import Session
 from django.urls import reverse
-from django.utils import timezone
 
 from shequ.models import User
 from tests.factories import PASSWORD
@@ -69,16 +67,32 @@ def test_it_offers_staff_the_totp_setup_page(client, world):
         assert "reauthenticate" in page.url
 
 
+def idle(client, minutes: int) -> None:
+    session = client.session
+    session["last_activity"] -= minutes * 60
+    session.save()
+
+
 def test_it_ends_a_staff_session_after_thirty_idle_minutes(client, world):
     assert login(client, "alice").status_code == 302
     client.get(reverse("home"))
-    assert client.session.get_expiry_age() == 30 * 60
-    Session.objects.filter(session_key=client.session.session_key).update(
-        expire_date=timezone.now() - timezone.timedelta(seconds=1)
-    )
-    response = client.get(reverse("home"))
+    idle(client, 29)
+    assert client.get(reverse("home")).status_code == 200
+    idle(client, 31)
+    response = client.get(reverse("community_list"))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("account_login"))
+    assert response.url == f"{reverse('account_login')}?next=/communities/"
+    page = client.get(response.url).content.decode()
+    assert "长时间未操作，已自动退出" in page
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_leaves_remember_me_to_the_user(client, world):
+    client.post(LOGIN, {"login": "alice", "password": PASSWORD})
+    assert client.session.get_expire_at_browser_close()
+    client.logout()
+    client.post(LOGIN, {"login": "alice", "password": PASSWORD, "remember": "on"})
+    assert not client.session.get_expire_at_browser_close()
 
 
 def test_it_keeps_signup_closed(client, db):
