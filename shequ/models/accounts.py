@@ -96,12 +96,14 @@ class RoleAssignment(models.Model):
                     _connector=Q.OR,
                 ),
                 name="role_assignment_scope_matches_role",
+                violation_error_message=_("角色与授权范围不匹配。"),
             ),
             *[
                 models.UniqueConstraint(
                     fields=["user", "role", level],
                     condition=Q(**{f"{level}__isnull": False}),
                     name=f"role_assignment_unique_{level}",
+                    violation_error_message=_("该用户在这一范围已有这个角色。"),
                 )
                 for level in SCOPE_LEVELS
             ],

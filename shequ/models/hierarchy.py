@@ -172,9 +172,15 @@ class GridUnit(ScopedModel):
         verbose_name_plural = _("网格")
         ordering = ["community__code", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["community", "number"], name="grid_unit_number_unique"),
+            models.UniqueConstraint(
+                fields=["community", "number"],
+                name="grid_unit_number_unique",
+                violation_error_message=_("这个社区已有该序号的网格。"),
+            ),
             models.CheckConstraint(
-                condition=Q(number__gte=1, number__lte=999), name="grid_unit_number_range"
+                condition=Q(number__gte=1, number__lte=999),
+                name="grid_unit_number_range",
+                violation_error_message=_("网格序号应在 1 至 999 之间。"),
             ),
         ]
 

@@ -2,7 +2,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count
 from django.views.generic import TemplateView
 
-from shequ.models import Community, District, GridUnit, RoleAssignment, Street, User
+from shequ.models import Community, District, GridUnit, Role, RoleAssignment, Street, User
 from shequ.queries import count_per_community
 
 
@@ -25,9 +25,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
         access = self.request.access
         if access.is_admin:
             context["counts"]["users"] = User.objects.filter(is_active=True).count()
-            context["roles_in_use"] = (
-                RoleAssignment.objects.values("role").annotate(n=Count("pk")).order_by("role")
+            per_role = dict(
+                RoleAssignment.objects.values_list("role").annotate(n=Count("pk")).order_by()
             )
+            context["roles_in_use"] = [(role.label, per_role.get(role, 0)) for role in Role]
         if access.is_official or access.is_admin:
             context["communities"] = (
                 communities.select_related("street")

@@ -65,3 +65,11 @@ def test_it_records_who_changed_a_row_and_what(admin_client, world):
     changes = latest.diff_against(latest.prev_record).changes
     assert [(c.field, c.old, c.new) for c in changes] == [("address", "", "幸福路 1 号")]
     assert latest.history_user.username == "root"
+
+
+def test_it_refuses_a_duplicate_grid_unit_number_in_chinese(admin_client, world):
+    response = admin_client.post(
+        reverse("admin:shequ_gridunit_add"),
+        {"community": world.community.pk, "number": 1, "name": "重复网格"},
+    )
+    assert "这个社区已有该序号的网格。" in response.content.decode()
