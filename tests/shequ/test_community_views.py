@@ -65,3 +65,11 @@ def test_it_shows_a_grid_worker_only_their_grid_unit_on_the_community_page(clien
 def test_it_hides_another_communitys_page(client, world):
     client.force_login(world.charlie)
     assert client.get(world.community.get_absolute_url()).status_code == 404
+
+
+def test_it_answers_a_missing_page_in_chinese(client, world, settings):
+    settings.DEBUG = False
+    client.force_login(world.charlie)
+    response = client.get(world.community.get_absolute_url())
+    assert response.status_code == 404
+    assert "不在您的工作范围内" in response.content.decode()
