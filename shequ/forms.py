@@ -39,3 +39,15 @@ class LoginForm(allauth_forms.LoginForm):
         login.label = _("账号")
         login.widget.attrs["placeholder"] = _("用户名、手机号码或电子邮箱")
         login.widget.attrs["autocomplete"] = "username"
+
+
+class ScopedModelForm(forms.ModelForm):
+    """A model form whose choices of scoped rows are only the rows the user may see."""
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset, "visible_to"):
+                field.queryset = queryset.visible_to(user)

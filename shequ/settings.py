@@ -5,6 +5,7 @@ e-mail printed to the console. Every value that is set is checked, and a bad one
 start-up with a message naming the variable, rather than running half-configured.
 """
 
+import base64
 import os
 from pathlib import Path
 
@@ -85,6 +86,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "shequ",
+    "residents",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -147,6 +149,22 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Key for residents' ID and phone numbers. Development gets a random key kept under var/ (never in
+# the repository); production must supply its own and keep it as safe as the database backups.
+FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
+if not FIELD_ENCRYPTION_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "With DEBUG=0, FIELD_ENCRYPTION_KEY must be set (32 random bytes, base64): "
+            "see README.md, Configuration."
+        )
+    _dev_key_file = BASE_DIR / "var" / "field-encryption.key"
+    if not _dev_key_file.exists():
+        _dev_key_file.parent.mkdir(exist_ok=True)
+        _dev_key_file.write_text(base64.urlsafe_b64encode(os.urandom(32)).decode())
+        _dev_key_file.chmod(0o600)
+    FIELD_ENCRYPTION_KEY = _dev_key_file.read_text().strip()
 
 _cache_url = env_str("CACHE_URL")
 if _cache_url.startswith(("redis://", "rediss://")):

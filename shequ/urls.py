@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("communities/", views.CommunityListView.as_view(), name="community_list"),
     path("communities/<int:pk>/", views.CommunityDetailView.as_view(), name="community_detail"),
+    path("residents/", include("residents.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

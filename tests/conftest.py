@@ -6,20 +6,25 @@
 - charlie: community staff of 乙社区, in another district: sees none of alice's rows
 """
 
+import datetime
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from django.core.cache import cache
 
 from shequ.models import Community, District, GridUnit, Role, Street, User
 from tests.factories import (
+    BuildingFactory,
     CommunityFactory,
     DistrictFactory,
     GridUnitFactory,
+    HouseholdFactory,
+    ResidentFactory,
     StreetFactory,
     UserFactory,
     assign,
+    valid_id_number,
 )
 
 # The marker every row of alice's world carries, so a leak shows up in any page's HTML.
@@ -37,6 +42,9 @@ class World:
     gina: User
     bob: User
     charlie: User
+    buildings: list = field(default_factory=list)
+    households: list = field(default_factory=list)
+    residents: list = field(default_factory=list)
 
 
 @pytest.fixture
@@ -62,7 +70,47 @@ def world(db) -> World:
     assign(gina, Role.GRID_WORKER, grid_units[0])
     assign(bob, Role.OFFICIAL, district)
     assign(charlie, Role.COMMUNITY_STAFF, other)
-    return World(district, street, community, grid_units, other, alice, gina, bob, charlie)
+    world = World(district, street, community, grid_units, other, alice, gina, bob, charlie)
+    _register_households(world)
+    return world
+
+
+def _register_households(world: World) -> None:
+    """In each of alice's grid units a building with one household; the first has two people,
+    one of them tagged, a visit and a field-log entry mentioning her."""
+    from residents.models import FieldLogEntry, ResidentTag, Visit
+
+    for n, unit in enumerate(world.grid_units, start=1):
+        building = BuildingFactory(grid_unit=unit, number=str(n), address=f"{SECRET}路{n}号")
+        household = HouseholdFactory(building=building, unit=1, room="301", number=f"{SECRET}{n}")
+        world.buildings.append(building)
+        world.households.append(household)
+    # Transactional tests (browser journeys, the worker) flush the migration's reference rows.
+    elderly_alone, _ = ResidentTag.objects.get_or_create(
+        code="elderly_alone", defaults={"name": "独居/空巢老人", "visit_every_days": 30}
+    )
+    world.residents = [
+        ResidentFactory(household=world.households[0], full_name=f"张{SECRET}", sex="M",
+                        birth_date=datetime.date(1950, 3, 7),
+                        id_number=valid_id_number("19500307", 11), mobile="13812345678"),
+        ResidentFactory(household=world.households[0], full_name=f"王{SECRET}", sex="F",
+                        birth_date=datetime.date(1952, 5, 1), relation_to_head="spouse",
+                        id_number=valid_id_number("19520501", 22), mobile="13912345678",
+                        tags=[elderly_alone]),
+        ResidentFactory(household=world.households[1], full_name=f"李{SECRET}", sex="M",
+                        birth_date=datetime.date(1990, 1, 1),
+                        id_number=valid_id_number("19900101", 33), mobile="13712345678"),
+    ]  # fmt: skip
+    visit = Visit.objects.create(
+        community=world.community, household=world.households[0], visitor=world.gina,
+        visited_on=datetime.date(2026, 1, 5), notes=f"{SECRET}走访",
+    )  # fmt: skip
+    visit.residents.add(world.residents[1])
+    entry = FieldLogEntry.objects.create(
+        community=world.community, grid_unit=world.grid_units[0], building=world.buildings[0],
+        author=world.gina, seen=f"{SECRET}楼道堆放杂物", done="已清理",
+    )  # fmt: skip
+    entry.residents.add(world.residents[0])
 
 
 @pytest.fixture(autouse=True)

@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -60,3 +62,63 @@ class UserFactory(DjangoModelFactory):
 def assign(user: User, role: Role, scope) -> RoleAssignment:
     level = {District: "district", Street: "street", Community: "community", GridUnit: "grid_unit"}
     return RoleAssignment.objects.create(user=user, role=role, **{level[type(scope)]: scope})
+
+
+def valid_id_number(birth: str = "19800101", sequence: int = 1, region: str = "370302") -> str:
+    """An ID number with a correct GB 11643 check digit."""
+    from shequ.id_numbers import check_digit
+
+    first17 = f"{region}{birth}{sequence % 1000:03d}"
+    return first17 + check_digit(first17)
+
+
+class BuildingFactory(DjangoModelFactory):
+    class Meta:
+        model = "residents.Building"
+
+    grid_unit = factory.SubFactory(GridUnitFactory)
+    community = factory.LazyAttribute(lambda o: o.grid_unit.community)
+    number = factory.Sequence(lambda n: str(n + 1))
+    units = 2
+    floors = 6
+
+
+class HouseholdFactory(DjangoModelFactory):
+    class Meta:
+        model = "residents.Household"
+
+    building = factory.SubFactory(BuildingFactory)
+    community = factory.LazyAttribute(lambda o: o.building.community)
+    unit = 1
+    room = factory.Sequence(lambda n: f"{n % 6 + 1}{n % 99 + 1:02d}")
+    number = factory.Sequence(lambda n: f"H{n:06d}")
+
+
+class ResidentFactory(DjangoModelFactory):
+    class Meta:
+        model = "residents.Resident"
+        skip_postgeneration_save = True
+
+    household = factory.SubFactory(HouseholdFactory)
+    community = factory.LazyAttribute(lambda o: o.household.community)
+    sex = "M"
+    birth_date = factory.Sequence(lambda n: datetime.date(1950 + n % 50, n % 12 + 1, n % 28 + 1))
+    full_name = factory.Sequence(lambda n: f"居民{n}")
+    id_number = factory.LazyAttributeSequence(
+        lambda o, n: valid_id_number(o.birth_date.strftime("%Y%m%d"), n * 2 + 1)
+    )
+    mobile = factory.Sequence(lambda n: f"139{n:08d}")
+
+    @classmethod
+    def _create(cls, model_class, *args, full_name, id_number, mobile, **kwargs):
+        resident = model_class(*args, **kwargs)
+        resident.set_name(full_name)
+        resident.set_id_number(id_number)
+        resident.set_mobile(mobile)
+        resident.save()
+        return resident
+
+    @factory.post_generation
+    def tags(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.tags.set(extracted)

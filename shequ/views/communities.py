@@ -1,21 +1,20 @@
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from shequ.filters import CommunityFilterSet
 from shequ.models import Community, GridUnit, Role, RoleAssignment
-from shequ.queries import count_per_community
+from shequ.queries import count_related
 from shequ.views.generic import ObjectDetailView, ObjectListView
 
 
 class CommunityListView(ObjectListView):
     queryset = Community.objects.select_related("street__district")
     filterset_class = CommunityFilterSet
-    template_name = "shequ/community_list.html"
+    title = _("社区")
     table_template_name = "shequ/_community_table.html"
 
     def get_queryset(self):
-        return (
-            super().get_queryset().annotate(grid_unit_count=count_per_community(GridUnit.objects))
-        )
+        return super().get_queryset().annotate(grid_unit_count=count_related(GridUnit.objects))
 
 
 class CommunityDetailView(ObjectDetailView):

@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.views.generic import TemplateView
 
 from shequ.models import Community, District, GridUnit, Role, RoleAssignment, Street, User
-from shequ.queries import count_per_community
+from shequ.queries import count_related
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -32,7 +32,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if access.is_official or access.is_admin:
             context["communities"] = (
                 communities.select_related("street")
-                .annotate(grid_unit_count=count_per_community(GridUnit.objects))
+                .annotate(grid_unit_count=count_related(GridUnit.objects))
                 .order_by("street__name", "code")[:50]
             )
         if access.is_resident:

@@ -58,7 +58,7 @@ def test_district_official_sees_only_the_communities_of_his_district(
 
     expect(page).to_have_url(f"{live_server.url}/communities/")
     expect(page.get_by_role("heading", name="社区", exact=True)).to_be_visible()
-    rows = page.locator("#community-table tbody tr")
+    rows = page.locator("#object-table tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.filter(has_text=world.community.name)).to_contain_text(f"{SECRET}街道")
     expect(rows.filter(has_text=sibling.name)).to_contain_text(f"{SECRET}东街道")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "k" * 20 + "-production-secret-for-tests-" + "q" * 20
+KEY = "A" * 43 + "="
 CONFIG_VARS = (
     "DEBUG",
     "SECRET_KEY",
@@ -14,6 +15,7 @@ CONFIG_VARS = (
     "DATABASE_URL",
     "CELERY_BROKER_URL",
     "CACHE_URL",
+    "FIELD_ENCRYPTION_KEY",
 )
 
 
@@ -44,9 +46,15 @@ def test_it_runs_in_development_mode_with_nothing_set():
 
 
 def test_it_refuses_production_without_a_secret_key():
-    out = manage("check", DEBUG="0", ALLOWED_HOSTS="shequ.example.cn")
+    out = manage("check", DEBUG="0", ALLOWED_HOSTS="shequ.example.cn", FIELD_ENCRYPTION_KEY=KEY)
     assert out.returncode != 0
     assert "SECRET_KEY" in out.stderr
+
+
+def test_it_refuses_production_without_the_personal_data_key():
+    out = manage("check", DEBUG="0", ALLOWED_HOSTS="shequ.example.cn", SECRET_KEY=SECRET)
+    assert out.returncode != 0
+    assert "FIELD_ENCRYPTION_KEY must be set" in out.stderr
 
 
 def test_it_refuses_a_value_it_cannot_read():
@@ -62,7 +70,7 @@ def test_it_refuses_a_value_it_cannot_read():
 def test_it_passes_the_deployment_checklist_without_a_warning():
     out = manage(
         "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="0", SECRET_KEY=SECRET, ALLOWED_HOSTS="shequ.example.cn",
+        DEBUG="0", SECRET_KEY=SECRET, ALLOWED_HOSTS="shequ.example.cn", FIELD_ENCRYPTION_KEY=KEY,
     )  # fmt: skip
     assert out.returncode == 0, out.stdout + out.stderr
     assert "no issues" in out.stdout

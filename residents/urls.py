@@ -1,0 +1,35 @@
+from django.urls import path
+
+from residents.views import fieldwork, overview, personal, registry
+
+app_name = "residents"
+
+urlpatterns = [
+    path("overview/", overview.OverviewView.as_view(), name="overview"),
+    path("grid-units/", registry.GridUnitListView.as_view(), name="gridunit_list"),
+    path("buildings/", registry.BuildingListView.as_view(), name="building_list"),
+    path("buildings/add/", registry.BuildingCreateView.as_view(), name="building_add"),
+    path("buildings/<int:pk>/", registry.BuildingDetailView.as_view(), name="building_detail"),
+    path("buildings/<int:pk>/edit/", registry.BuildingUpdateView.as_view(), name="building_edit"),
+    path("households/", registry.HouseholdListView.as_view(), name="household_list"),
+    path("households/add/", registry.HouseholdCreateView.as_view(), name="household_add"),
+    path("households/<int:pk>/", registry.HouseholdDetailView.as_view(), name="household_detail"),
+    path(
+        "households/<int:pk>/edit/", registry.HouseholdUpdateView.as_view(), name="household_edit"
+    ),
+    path("", registry.ResidentListView.as_view(), name="resident_list"),
+    path("add/", registry.ResidentCreateView.as_view(), name="resident_add"),
+    path("<int:pk>/", registry.ResidentDetailView.as_view(), name="resident_detail"),
+    path("<int:pk>/edit/", registry.ResidentUpdateView.as_view(), name="resident_edit"),
+    path("<int:pk>/move-out/", registry.ResidentMoveOutView.as_view(), name="resident_move_out"),
+    path("<int:pk>/reveal/", personal.ResidentRevealView.as_view(), name="resident_reveal"),
+    path("visits/add/", fieldwork.VisitCreateView.as_view(), name="visit_add"),
+    path("visits/due/", fieldwork.DueVisitListView.as_view(), name="visit_due"),
+    path("field-log/", fieldwork.FieldLogEntryListView.as_view(), name="fieldlogentry_list"),
+    path("field-log/add/", fieldwork.FieldLogEntryCreateView.as_view(), name="fieldlogentry_add"),
+    path(
+        "field-log/<int:pk>/",
+        fieldwork.FieldLogEntryDetailView.as_view(),
+        name="fieldlogentry_detail",
+    ),
+]

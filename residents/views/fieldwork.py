@@ -1,0 +1,125 @@
+"""The grid worker's day: visits, the must-visit list and the field log."""
+
+import datetime
+
+from django.contrib import messages
+from django.db.models import Max, Min, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import ListView
+
+from residents.choices import Status
+from residents.filters import FieldLogEntryFilterSet
+from residents.forms import FieldLogCommentForm, FieldLogEntryForm, VisitForm
+from residents.models import FieldLogEntry, Resident, ResidentTag, Visit
+from shequ.models import GridUnit
+from shequ.views.generic import ObjectCreateView, ObjectDetailView, ObjectListView, ScopedMixin
+
+
+class VisitCreateView(ObjectCreateView):
+    queryset = Visit.objects.all()
+    form_class = VisitForm
+    title = _("记录走访")
+    success_message = _("已记录走访：%(object)s。")
+
+    def get_initial(self):
+        return {"household": self.request.GET.get("household"), "visited_on": timezone.localdate()}
+
+    def get_success_url(self):
+        return self.object.household.get_absolute_url()
+
+
+def due_visits(residents, today: datetime.date):
+    """Residents with must-visit tags whose household has not been visited within the shortest
+    period among their tags (三必访/四个必访). Periods are few, so each becomes one OR branch."""
+    last_visit = (
+        Visit.objects.filter(household=OuterRef("household"))
+        .order_by()
+        .values("household")
+        .annotate(last=Max("visited_on"))
+        .values("last")
+    )
+    periods = ResidentTag.objects.filter(visit_every_days__isnull=False).values_list(
+        "visit_every_days", flat=True
+    )
+    overdue = Q(last_visit__isnull=True)
+    for days in set(periods):
+        overdue |= Q(period=days, last_visit__lt=today - datetime.timedelta(days=days))
+    return (
+        residents.filter(status=Status.LIVING, tags__visit_every_days__isnull=False)
+        .annotate(period=Min("tags__visit_every_days"), last_visit=Subquery(last_visit))
+        .filter(overdue)
+        .order_by("last_visit", "household_id", "pk")
+    )
+
+
+class DueVisitListView(ScopedMixin, ListView):
+    queryset = Resident.objects.all()
+    template_name = "residents/visit_due.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        residents = super().get_queryset()
+        if grid_unit := self.request.GET.get("grid_unit", "").strip():
+            residents = residents.filter(household__building__grid_unit=grid_unit)
+        return (
+            due_visits(residents, timezone.localdate())
+            .select_related("household__building__grid_unit")
+            .prefetch_related("tags")
+        )
+
+    def get_context_data(self, **kwargs):
+        grid_units = GridUnit.objects.visible_to(self.request.user)
+        return super().get_context_data(grid_units=grid_units, today=timezone.localdate(), **kwargs)
+
+
+class FieldLogEntryListView(ObjectListView):
+    queryset = FieldLogEntry.objects.select_related("author", "grid_unit", "building")
+    filterset_class = FieldLogEntryFilterSet
+    title = _("民情日志")
+    add_url_name = "residents:fieldlogentry_add"
+    table_template_name = "residents/_fieldlogentry_table.html"
+
+
+class FieldLogEntryCreateView(ObjectCreateView):
+    queryset = FieldLogEntry.objects.all()
+    form_class = FieldLogEntryForm
+    title = _("写民情日志")
+    success_message = _("民情日志已保存。")
+
+    def get_initial(self):
+        own = GridUnit.objects.visible_to(self.request.user).order_by("pk").first()
+        return {"date": timezone.localdate(), "grid_unit": own}
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class FieldLogEntryDetailView(ObjectDetailView):
+    queryset = FieldLogEntry.objects.select_related("author", "grid_unit", "building")
+    template_name = "residents/fieldlogentry_detail.html"
+
+    def may_comment(self) -> bool:
+        commentable = FieldLogEntry.objects.visible_to(self.request.user, "comment")
+        return commentable.filter(pk=self.object.pk).exists()
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("comment_form", FieldLogCommentForm() if self.may_comment() else None)
+        return super().get_context_data(
+            comments=self.object.comments.select_related("author"),
+            residents=self.object.residents.all(),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        self.object = get_object_or_404(self.get_queryset(), pk=pk)
+        if not self.may_comment():
+            return self.http_method_not_allowed(request)
+        form = FieldLogCommentForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(comment_form=form))
+        form.instance.entry, form.instance.author = self.object, request.user
+        form.save()
+        messages.success(request, _("批注已添加。"))
+        return redirect(self.object)
