@@ -34,8 +34,8 @@ class ResidentFilterSet(django_filters.FilterSet):
         label=_("楼栋"), field_name="household__building", queryset=visible_buildings,
         empty_label=_("全部楼栋"),
     )  # fmt: skip
-    tags = django_filters.ModelMultipleChoiceFilter(
-        label=_("重点人群"), queryset=visible_tags, conjoined=False, distinct=True
+    tags = django_filters.ModelChoiceFilter(
+        label=_("重点人群"), queryset=visible_tags, empty_label=_("全部")
     )
     age_group = django_filters.ChoiceFilter(
         label=_("年龄段"), choices=AgeGroup.choices, method="filter_age_group",

@@ -44,6 +44,8 @@ class LoginForm(allauth_forms.LoginForm):
 class ScopedModelForm(forms.ModelForm):
     """A model form whose choices of scoped rows are only the rows the user may see."""
 
+    template_name = "forms/grid.html"
+
     def __init__(self, *args, user, **kwargs) -> None:
         self.user = user
         super().__init__(*args, **kwargs)

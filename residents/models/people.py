@@ -102,7 +102,7 @@ class Resident(ScopedModel):
         Community, on_delete=models.PROTECT, related_name="residents", verbose_name=_("社区")
     )
     household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, related_name="members", verbose_name=_("户")
+        Household, on_delete=models.PROTECT, related_name="members", verbose_name=_("所在户")
     )
     relation_to_head = models.CharField(
         _("与户主关系"), max_length=15, choices=Relation.choices, default=Relation.HEAD

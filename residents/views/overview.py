@@ -47,7 +47,7 @@ class OverviewView(LoginRequiredMixin, TemplateView):
         living = residents.filter(LIVING)
         tags = ResidentTag.objects.annotate(
             n=Count("residents", filter=Q(residents__in=living.values("pk")))
-        )
+        ).order_by("order", "pk")
         grid_units = (
             GridUnit.objects.filter(community__in=communities.values("pk"))
             .select_related("community")

@@ -34,5 +34,12 @@ def query_with(context, **changes) -> str:
 
 
 @register.filter
+def column_class(field: forms.BoundField) -> str:
+    """Half a row for short inputs, the whole row for text areas and lists of choices."""
+    wide = isinstance(field.field.widget, (forms.Textarea, *_CHOICE_LISTS))
+    return "col-12" if wide else "col-md-6"
+
+
+@register.filter
 def is_checkbox(field: forms.BoundField) -> bool:
     return isinstance(field.field.widget, forms.CheckboxInput)

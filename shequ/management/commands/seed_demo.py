@@ -1,3 +1,7 @@
+import importlib
+import importlib.util
+
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from shequ.demo import DEMO_PASSWORD, seed_accounts, seed_hierarchy
@@ -23,6 +27,10 @@ class Command(BaseCommand):
             raise CommandError("--streets 1–999, --communities 1–199, --grid-units at least 1")
         district = seed_hierarchy(streets=streets, communities=communities, grid_units=grid_units)
         accounts = seed_accounts(district)
+        for app in apps.get_app_configs():
+            # Each domain app may bring demo rows of its own in `<app>/demo.py: seed(district)`.
+            if app.name != "shequ" and importlib.util.find_spec(f"{app.name}.demo"):
+                importlib.import_module(f"{app.name}.demo").seed(district)
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：{district.name}（{district.code}）"))
         self.stdout.write(f"演示账户（新建账户的密码均为 {DEMO_PASSWORD}）：")
         for account in accounts:
