@@ -1,9 +1,21 @@
+import importlib
+import importlib.util
+from functools import cache
+
+from django.apps import apps
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count
 from django.views.generic import TemplateView
 
 from shequ.models import Community, District, GridUnit, Role, RoleAssignment, Street, User
 from shequ.queries import count_related
+
+
+@cache
+def _home_modules() -> list[str]:
+    """Apps add cards to the home page through `<app>/home.py: cards(request)`."""
+    names = [f"{app.name}.home" for app in apps.get_app_configs()]
+    return [name for name in names if importlib.util.find_spec(name)]
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -35,6 +47,11 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 .annotate(grid_unit_count=count_related(GridUnit.objects))
                 .order_by("street__name", "code")[:50]
             )
+        context["app_cards"] = [
+            card
+            for module in _home_modules()
+            for card in importlib.import_module(module).cards(self.request)
+        ]
         if access.is_resident:
             context["home_communities"] = [
                 a.community for a in access.assignments if a.community_id

@@ -20,6 +20,7 @@ def test_it_shows_community_staff_their_community_and_its_counts(client, world):
     assert "社区工作人员" in page
     assert "甲机密区 / 甲机密街道 / 甲机密社区" in page
     assert 'data-testid="count-grid-units">2<' in page
+    assert "在住居民" in page and "待走访" in page
     assert "乙社区" not in page
     assert reverse("admin:index") not in page
 
