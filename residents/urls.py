@@ -1,6 +1,6 @@
 from django.urls import path
 
-from residents.views import fieldwork, overview, personal, registry
+from residents.views import excel, fieldwork, overview, personal, registry
 
 app_name = "residents"
 
@@ -19,6 +19,13 @@ urlpatterns = [
     ),
     path("", registry.ResidentListView.as_view(), name="resident_list"),
     path("add/", registry.ResidentCreateView.as_view(), name="resident_add"),
+    path("import/", excel.ResidentImportView.as_view(), name="resident_import"),
+    path(
+        "import/template/",
+        excel.ResidentImportTemplateView.as_view(),
+        name="resident_import_template",
+    ),
+    path("export/", excel.ResidentExportView.as_view(), name="resident_export"),
     path("<int:pk>/", registry.ResidentDetailView.as_view(), name="resident_detail"),
     path("<int:pk>/edit/", registry.ResidentUpdateView.as_view(), name="resident_edit"),
     path("<int:pk>/move-out/", registry.ResidentMoveOutView.as_view(), name="resident_move_out"),

@@ -140,7 +140,16 @@ class ResidentListView(ObjectListView):
     filterset_class = ResidentFilterSet
     title = _("居民")
     add_url_name = "residents:resident_add"
+    template_name = "residents/resident_list.html"
     table_template_name = "residents/_resident_table.html"
+
+    def get_context_data(self, **kwargs):
+        access = self.request.access
+        return super().get_context_data(
+            may_import=access.is_admin or bool(Resident.scope_roles[CHANGE] & access.roles),
+            may_reveal=access.is_admin or bool(Resident.scope_roles["reveal"] & access.roles),
+            **kwargs,
+        )
 
 
 class ResidentDetailView(ObjectDetailView):

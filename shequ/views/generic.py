@@ -35,11 +35,9 @@ class ObjectListView(ScopedMixin, FilterView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
-        add_url = None
-        if (
-            self.add_url_name
-            and self.queryset.model.scope_roles[CHANGE] & self.request.access.roles
-        ):
+        access, add_url = self.request.access, None
+        may_add = access.is_admin or self.queryset.model.scope_roles[CHANGE] & access.roles
+        if self.add_url_name and may_add:
             add_url = reverse(self.add_url_name)
         return super().get_context_data(
             title=self.title,
