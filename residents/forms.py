@@ -159,14 +159,26 @@ class VisitForm(ScopedModelForm):
 
 
 class FieldLogEntryForm(ScopedModelForm):
+    """Written from a resident's page, the entry offers that household's members to mention."""
+
     class Meta:
         model = FieldLogEntry
-        fields = ["date", "grid_unit", "building", "seen", "done"]
+        fields = ["date", "grid_unit", "building", "seen", "done", "residents"]
         widgets = {
             "date": DATE_INPUT,
             "seen": forms.Textarea(attrs={"rows": 3, "placeholder": _("例：8号楼楼道堆放杂物")}),
             "done": forms.Textarea(attrs={"rows": 2, "placeholder": _("例：已联系物业清理")}),
+            "residents": forms.CheckboxSelectMultiple,
         }
+
+    def __init__(self, *args, household=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if household is None:
+            del self.fields["residents"]
+        else:
+            self.fields["residents"].queryset = self.fields["residents"].queryset.filter(
+                household=household, status=Status.LIVING
+            )
 
     def clean(self):
         cleaned = super().clean()

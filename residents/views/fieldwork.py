@@ -90,7 +90,20 @@ class FieldLogEntryCreateView(ObjectCreateView):
 
     def get_initial(self):
         own = GridUnit.objects.visible_to(self.request.user).order_by("pk").first()
-        return {"date": timezone.localdate(), "grid_unit": own}
+        initial = {"date": timezone.localdate(), "grid_unit": own}
+        if resident := self.mentioned():
+            building = resident.household.building
+            initial.update(grid_unit=building.grid_unit, building=building, residents=[resident])
+        return initial
+
+    def mentioned(self) -> Resident | None:
+        pk = self.request.GET.get("resident", "")
+        visible = Resident.objects.visible_to(self.request.user).select_related("household")
+        return visible.filter(pk=pk).first() if pk.isdigit() else None
+
+    def get_form_kwargs(self):
+        resident = self.mentioned()
+        return {**super().get_form_kwargs(), "household": resident and resident.household}
 
     def get_success_url(self):
         return self.object.get_absolute_url()

@@ -62,7 +62,9 @@ class BuildingDetailView(ObjectDetailView):
             Prefetch("members", queryset=Resident.objects.filter(LIVING), to_attr="living")
         ).select_related("head")
         rows, unplaced = building_grid(self.object, list(households))
-        return super().get_context_data(rows=rows, unplaced=unplaced, **kwargs)
+        return super().get_context_data(
+            rows=rows, unplaced=unplaced, history=history_rows(self.object), **kwargs
+        )
 
 
 class BuildingCreateView(ObjectCreateView):

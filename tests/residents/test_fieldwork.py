@@ -106,3 +106,38 @@ def test_field_log_lists_per_grid_unit_and_per_worker(client, world):
     assert "楼道堆放杂物" in by_worker
     by_unit = client.get(url, {"grid_unit": world.grid_units[1].pk}).content.decode()
     assert "楼道堆放杂物" not in by_unit
+
+
+def test_an_entry_written_from_a_residents_page_mentions_them(client, world):
+    resident = world.residents[1]
+    client.force_login(world.gina)
+    url = reverse("residents:fieldlogentry_add") + f"?resident={resident.pk}"
+    form = client.get(url).content.decode()
+    assert world.residents[0].name in form and resident.name in form
+    client.post(url, {
+        "date": "2026-11-22", "grid_unit": world.grid_units[0].pk,
+        "building": world.buildings[0].pk, "seen": "老人反映暖气不热", "residents": [resident.pk],
+    })  # fmt: skip
+    page = client.get(resident.get_absolute_url()).content.decode()
+    assert "老人反映暖气不热" in page
+    # Someone outside the household (here: outside the grid worker's grid) cannot be slipped in.
+    response = client.post(url, {
+        "date": "2026-11-22", "grid_unit": world.grid_units[0].pk, "seen": "夹带",
+        "residents": [world.residents[2].pk],
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert not FieldLogEntry.objects.filter(seen="夹带").exists()
+
+
+def test_moving_a_building_to_another_grid_unit_keeps_its_history(client, world):
+    building = world.buildings[0]
+    client.force_login(world.alice)
+    client.post(reverse("residents:building_edit", args=[building.pk]), {
+        "grid_unit": world.grid_units[1].pk, "number": building.number, "address": building.address,
+        "kind": "block", "units": 2, "floors": 6,
+    })  # fmt: skip
+    page = client.get(building.get_absolute_url()).content.decode()
+    assert "网格" in page and "修改" in page
+    assert [r.grid_unit_id for r in building.history.all()] == [
+        world.grid_units[1].pk, world.grid_units[0].pk,
+    ]  # fmt: skip
