@@ -79,3 +79,13 @@ def test_it_resolves_in_a_single_query_however_many_assignments(world, django_as
     roles_of(world.gina)  # the user's roles are read once per request
     with django_assert_num_queries(1):
         assert len(list(GridUnit.objects.visible_to(world.gina))) == 28
+
+
+def test_it_leaves_out_the_branches_a_user_has_no_role_for(world):
+    """An empty grid-unit branch OR-ed in made PostgreSQL scan all residents of the city."""
+    from residents.models import Resident
+
+    staff_sql = str(Resident.objects.visible_to(world.alice).query)
+    assert "grid_unit" not in staff_sql
+    grid_sql = str(Resident.objects.visible_to(world.gina).query)
+    assert "grid_unit" in grid_sql and "shequ_street" not in grid_sql
