@@ -271,7 +271,7 @@ def test_charlie_can_neither_import_into_nor_export_alices_community(client, wor
     response = client.post(IMPORT, {"file": xlsx([person()]), "community": world.community.pk})
     assert response.status_code == 200
     assert not Resident.objects.filter(name="赵大山").exists()
-    assert sheet_rows(client.get(EXPORT, {"full": "1"}).content) == []
+    assert sheet_rows(client.post(EXPORT).content) == []
     assert not AccessLog.objects.exists()
 
 
@@ -299,7 +299,7 @@ def test_typed_text_that_looks_like_a_formula_is_exported_as_text(client, world)
 
 def test_a_full_export_by_community_staff_has_whole_numbers_and_is_logged(client, world):
     client.force_login(world.alice)
-    rows = sheet_rows(client.get(EXPORT, {"full": "1"}).content)
+    rows = sheet_rows(client.post(EXPORT).content)
     assert {row["证件号码"] for row in rows} == {r.id_number for r in world.residents}
     assert {row["手机号码"] for row in rows} == {r.mobile for r in world.residents}
     logged = AccessLog.objects.filter(action="export_personal_numbers", user=world.alice)
@@ -309,11 +309,18 @@ def test_a_full_export_by_community_staff_has_whole_numbers_and_is_logged(client
     assert {entry.community for entry in logged} == {world.community}
 
 
+def test_a_full_export_link_that_is_merely_followed_logs_nothing(client, world):
+    client.force_login(world.alice)
+    rows = sheet_rows(client.get(EXPORT, {"full": "1"}).content)
+    assert {row["证件号码"] for row in rows} == {r.id_number_masked for r in world.residents}
+    assert not AccessLog.objects.exists()
+
+
 def test_a_full_export_by_a_grid_worker_is_masked_and_logs_nothing(client, world):
     released = ResidentTag.objects.get(code="released_prisoner")
     world.residents[0].tags.add(released)
     client.force_login(world.gina)
-    rows = sheet_rows(client.get(EXPORT, {"full": "1"}).content)
+    rows = sheet_rows(client.post(EXPORT).content)
     assert [row["姓名"] for row in rows] == [r.name for r in world.residents[:2]]  # her grid
     assert [row["证件号码"] for row in rows] == [r.id_number_masked for r in world.residents[:2]]
     assert all(released.name not in (row["重点人群"] or "") for row in rows)
