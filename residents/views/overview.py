@@ -10,9 +10,17 @@ from residents.models.people import age_group_q
 from residents.presenters import visible_tags
 from shequ.models import Community, GridUnit
 from shequ.models.scoping import VIEW
-from shequ.queries import count_related
 
 LIVING = Q(status=Status.LIVING)
+
+
+def with_counts(rows, counts) -> list:
+    """Attach `n` from (id, count) pairs to each row."""
+    by_id = dict(counts)
+    rows = list(rows)
+    for row in rows:
+        row.n = by_id.get(row.pk, 0)
+    return rows
 
 
 class OverviewView(LoginRequiredMixin, TemplateView):
@@ -44,16 +52,29 @@ class OverviewView(LoginRequiredMixin, TemplateView):
             **{f"res_{s}": living_where(Q(residence_status=s)) for s in ResidenceStatus},
             **{f"age_{i}": living_where(age_group_q(g)) for i, g in enumerate(AgeGroup)},
         )
-        living = residents.filter(LIVING)
-        tags = ResidentTag.objects.annotate(
-            n=Count("residents", filter=Q(residents__in=living.values("pk")))
-        ).order_by("order", "pk")
-        grid_units = (
-            GridUnit.objects.filter(community__in=communities.values("pk"))
-            .select_related("community")
-            .annotate(n=count_related(living, "household__building__grid_unit"))
+        # Each breakdown is one GROUP BY pass; a count per row would rescan the residents for
+        # every one of a district's thousand communities.
+        living = residents.filter(LIVING).order_by()
+        tagged = Resident.tags.through.objects.filter(resident__in=living.values("pk"))
+        tags = with_counts(
+            ResidentTag.objects.order_by("order", "pk"),
+            tagged.values_list("residenttag").annotate(n=Count("pk")).order_by(),
         )
-        per_community = communities.select_related("street").annotate(n=count_related(living))
+
+        def grid_units() -> list[GridUnit]:
+            return with_counts(
+                GridUnit.objects.filter(community__in=communities.values("pk")).select_related(
+                    "community"
+                ),
+                living.values_list("household__building__grid_unit").annotate(n=Count("pk")),
+            )
+
+        def per_community() -> list[Community]:
+            return with_counts(
+                communities.select_related("street"),
+                living.values_list("community").annotate(n=Count("pk")),
+            )
+
         return super().get_context_data(
             choices=Community.objects.visible_to(user).select_related("street"),
             chosen=chosen,
@@ -62,7 +83,7 @@ class OverviewView(LoginRequiredMixin, TemplateView):
             by_residence=[(s.label, figures[f"res_{s}"]) for s in ResidenceStatus],
             by_age=[(g.label, figures[f"age_{i}"]) for i, g in enumerate(AgeGroup)],
             tags=visible_tags(tags, self.request.access),
-            grid_units=None if several else grid_units,
-            per_community=per_community if several else None,
+            grid_units=None if several else grid_units(),
+            per_community=per_community() if several else None,
             **kwargs,
         )

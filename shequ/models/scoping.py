@@ -30,7 +30,7 @@ class ScopedQuerySet(models.QuerySet):
             return self
         # Only the branches the user's roles need: an OR with an empty branch would keep
         # PostgreSQL from using the community index (a sequential scan at a million rows).
-        roles = self.model.scope_roles[action] & roles_of(user)
+        roles = self.model.scope_roles[action] & {role for role, _ in held_by(user)}
         if not roles:
             return self.none()
         return self.filter(self.model.scope_filter(user, roles))
@@ -71,14 +71,29 @@ class ScopedModel(models.Model):
         return q
 
 
-def roles_of(user: User) -> frozenset[str]:
-    """The roles a user holds anywhere, read once per user object (so once per request)."""
-    if not hasattr(user, "_roles_held"):
+def held_by(user: User) -> frozenset[tuple[str, str]]:
+    """The (role, scope level) pairs a user holds, read once per user object (once a request).
+
+    The filters below are built only from these, because PostgreSQL plans an OR of subqueries
+    blind: an empty "street" or "grid unit" branch beside a user's one community made it walk
+    every resident of the city instead of using the community index.
+    """
+    if not hasattr(user, "_held"):
         from shequ.models.accounts import RoleAssignment
 
-        held = RoleAssignment.objects.filter(user=user).values_list("role", flat=True).distinct()
-        user._roles_held = frozenset(held)
-    return user._roles_held
+        rows = RoleAssignment.objects.filter(user=user).values_list(
+            "role", "district", "street", "community", "grid_unit"
+        )
+        levels = ("district", "street", "community", "grid_unit")
+        user._held = frozenset(
+            (role, next(level for level, pk in zip(levels, scope, strict=True) if pk))
+            for role, *scope in rows
+        )
+    return user._held
+
+
+def roles_of(user: User) -> frozenset[str]:
+    return frozenset(role for role, _ in held_by(user))
 
 
 def assignments(user: User, roles: frozenset[str]) -> models.QuerySet:
@@ -91,12 +106,20 @@ def communities_assigned(user: User, roles: frozenset[str]) -> models.QuerySet:
     """Ids of communities a user reaches through community-, street- or district-wide roles."""
     from shequ.models.hierarchy import Community
 
-    wide = assignments(user, roles - {Role.GRID_WORKER})
-    return Community.objects.filter(
-        Q(pk__in=wide.filter(community__isnull=False).values("community"))
-        | Q(street__in=wide.filter(street__isnull=False).values("street"))
-        | Q(street__district__in=wide.filter(district__isnull=False).values("district"))
-    ).values("pk")
+    wide_roles = roles - {Role.GRID_WORKER}
+    wide = assignments(user, wide_roles)
+    levels = {level for role, level in held_by(user) if role in wide_roles}
+    if levels == {"community"}:
+        # The everyday case, a community's own staff: their assignments name the communities.
+        return wide.values("community")
+    q = Q(pk__in=[])
+    if "community" in levels:
+        q |= Q(pk__in=wide.filter(community__isnull=False).values("community"))
+    if "street" in levels:
+        q |= Q(street__in=wide.filter(street__isnull=False).values("street"))
+    if "district" in levels:
+        q |= Q(street__district__in=wide.filter(district__isnull=False).values("district"))
+    return Community.objects.filter(q).values("pk")
 
 
 def grid_units_assigned(user: User) -> models.QuerySet:
