@@ -109,19 +109,19 @@ class Resident(ScopedModel):
     )
     name = models.CharField(_("姓名"), max_length=50)
     # Search keys, derived from the name when it is set.
-    name_simplified = models.CharField(max_length=50, editable=False, db_index=True)
+    name_simplified = models.CharField(max_length=50, editable=False)
     name_initials = models.CharField(max_length=120, editable=False)
 
     document_type = models.CharField(
         _("证件类型"), max_length=20, choices=DocumentType.choices, default=DocumentType.RESIDENT_ID
     )
     id_number_ciphertext = models.TextField(editable=False, blank=True)
-    id_number_hash = models.CharField(max_length=64, editable=False, blank=True, db_index=True)
+    id_number_hash = models.CharField(max_length=64, editable=False, blank=True)
     id_number_masked = models.CharField(_("证件号码"), max_length=40, editable=False, blank=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"))
     mobile_ciphertext = models.TextField(editable=False, blank=True)
-    mobile_hash = models.CharField(max_length=64, editable=False, blank=True, db_index=True)
+    mobile_hash = models.CharField(max_length=64, editable=False, blank=True)
     mobile_masked = models.CharField(_("手机号码"), max_length=20, editable=False, blank=True)
 
     ethnicity = models.CharField(
@@ -173,7 +173,13 @@ class Resident(ScopedModel):
         verbose_name = _("居民")
         verbose_name_plural = _("居民")
         ordering = ["household_id", "pk"]
-        indexes = [models.Index(fields=["community", "status"])]
+        # Searches always run inside a community (a thousand rows), so the search keys need no
+        # index of their own; this one serves the list in its order straight from the index.
+        indexes = [
+            models.Index(
+                fields=["community", "status", "household", "id"], name="resident_list_order"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["community", "id_number_hash"],
