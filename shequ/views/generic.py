@@ -16,6 +16,15 @@ class ScopedMixin(LoginRequiredMixin):
     queryset: ScopedQuerySet
     action = VIEW
 
+    def dispatch(self, request, *args, **kwargs):
+        # A role that may never see this model (an official and the registry's names) gets a
+        # 404, not an empty page whose filters would still list every grid unit of a district.
+        access = request.access
+        allowed = self.queryset.model.scope_roles[self.action]
+        if request.user.is_authenticated and not (access.is_admin or allowed & access.roles):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
     def get_queryset(self) -> ScopedQuerySet:
         return self.queryset.all().visible_to(self.request.user, self.action)
 
