@@ -1,11 +1,16 @@
 """The Django admin is for reference data and accounts, and only system administrators use it:
 it bypasses row scoping, so a staff flag alone must not open it."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.contrib.auth.forms import UserCreationForm as DjangoUserCreationForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -26,6 +31,27 @@ def _superusers_only(request) -> bool:
 
 
 admin.site.has_permission = _superusers_only
+
+
+def _admin_entry(request: HttpRequest, extra_context=None) -> HttpResponseRedirect:
+    """What is left of the admin's own login page once allauth guards it: never a password form.
+
+    Django's form would log in with a password alone — no TOTP, no rate limit, no lockout — and
+    `secure_admin_login` still hands it a signed-in user with the staff flag, who could post a
+    superuser's password there. So a signed-in administrator goes on; anyone else is refused.
+    """
+    if not admin.site.has_permission(request):
+        raise PermissionDenied
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("admin:index")
+    return HttpResponseRedirect(next_url)
+
+
+# Signed-out visitors are sent to allauth's login page (TOTP, rate limits, lockout) with ?next=.
+admin.site.login = secure_admin_login(_admin_entry)
 
 
 class UserCreationForm(DjangoUserCreationForm):
