@@ -1,9 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q
 
 from shequ.forms import MobileField
 from shequ.models import User
+from shequ.net import client_ip
 from shequ.validators import normalize_mainland_mobile
 
 
@@ -48,6 +49,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is None:
             return super()._get_login_attempts_cache_key(request, **credentials)
         return f"user:{user.pk}"
+
+    def get_client_ip(self, request) -> str:
+        """The address the per-address login limit counts: the same as the access log's."""
+        ip = client_ip(request)
+        if ip is None:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
     def send_verification_code_sms(self, user: User, phone: str, code: str, **kwargs) -> None:
         raise ImproperlyConfigured("shequ has no SMS gateway; phone verification is disabled.")

@@ -17,6 +17,7 @@ from residents.presenters import visible_tags
 from residents.services import communities_for_import, residents_export, residents_import
 from shequ.models import Community
 from shequ.models.scoping import CHANGE
+from shequ.net import client_ip
 from shequ.views.generic import ScopedMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -161,7 +162,7 @@ class ResidentExportView(ScopedMixin, View):
             access=request.access,
             residents=residents,
             full=full,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
         if export.refused:
             messages.warning(request, _("你没有查看完整号码的权限，导出的号码已部分隐藏。"))

@@ -6,6 +6,8 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from shequ.net import client_ip
+
 
 class AccessLog(models.Model):
     """A sensitive read: who saw what personal data of whom, and when (PIPL)."""
@@ -47,7 +49,7 @@ class AccessLog(models.Model):
             content_type=ContentType.objects.get_for_model(obj),
             object_id=str(obj.pk),
             object_repr=str(obj)[:200],
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=client_ip(request),
         )
 
 

@@ -3,9 +3,10 @@
 import pyotp
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
+from django.test import RequestFactory
 from django.urls import reverse
 
-from shequ.models import User
+from shequ.models import AccessLog, User
 from tests.factories import PASSWORD
 
 LOGIN = "/accounts/login/"
@@ -116,3 +117,60 @@ def test_it_applies_djangos_password_validators_on_change(client, world):
     assert "密码太短，至少需要 10 个字符。" in page
     world.alice.refresh_from_db()
     assert world.alice.check_password(PASSWORD)
+
+
+def fail_from(client, address: str, times: int, **headers) -> None:
+    """Failed logins for accounts that do not exist, so only the per-address limit counts them."""
+    for n in range(times):
+        response = client.post(
+            LOGIN, {"login": f"nobody-{address}-{n}", "password": "wrong-password-1"}, **headers
+        )
+        assert "登录失败次数过多" not in response.content.decode()
+
+
+def access_log_ip(world, **meta) -> str | None:
+    request = RequestFactory().get("/", **meta)
+    request.user = world.alice
+    return AccessLog.record(request, world.community, "view_full_phone").ip_address
+
+
+def test_a_forged_forwarded_for_is_ignored_without_a_trusted_proxy(client, world):
+    # Each attempt claims another address: without a proxy of ours that claim is the client's own.
+    for n in range(10):
+        fail_from(client, f"203.0.113.{n}", 1, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+    response = client.post(
+        LOGIN, {"login": "alice", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+    assert "登录失败次数过多" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert access_log_ip(world, REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="1.2.3.4") == (
+        "10.0.0.9"
+    )
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_address(client, world, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    # The proxy appends the address it was reached from; what the client wrote stays on the left.
+    fail_from(client, "a", 10, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
+    forged = client.post(
+        LOGIN,
+        {"login": "alice", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.5",
+        **proxy,
+    )
+    assert "登录失败次数过多" in forged.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    other = client.post(
+        LOGIN,
+        {"login": "alice", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+    assert other.url == reverse("home")
+    assert access_log_ip(world, HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7", **proxy) == (
+        "198.51.100.7"
+    )
+    # Reached directly, not through the proxy, the peer is the client.
+    assert access_log_ip(world, REMOTE_ADDR="192.0.2.8") == "192.0.2.8"
