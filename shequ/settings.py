@@ -168,9 +168,11 @@ if not FIELD_ENCRYPTION_KEY:
 
 _cache_url = env_str("CACHE_URL")
 if _cache_url.startswith(("redis://", "rediss://")):
+    # While Redis is unreachable the cache falls back to process memory (and says so in the
+    # log), so logins and their rate limits keep working: see shequ/cache.py.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "shequ.cache.FallbackRedisCache",
             "LOCATION": _cache_url,
         }
     }

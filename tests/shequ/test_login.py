@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from shequ.models import AccessLog, User
 from tests.factories import PASSWORD
+from tests.shequ.test_settings import manage
 
 LOGIN = "/accounts/login/"
 
@@ -174,3 +175,9 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_address(client, world, s
     )
     # Reached directly, not through the proxy, the peer is the client.
     assert access_log_ip(world, REMOTE_ADDR="192.0.2.8") == "192.0.2.8"
+
+
+def test_a_proxy_count_it_cannot_read_stops_the_start():
+    out = manage("check", TRUSTED_PROXY_COUNT="nginx")
+    assert out.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be an integer; got 'nginx'" in out.stderr
