@@ -36,4 +36,8 @@ class AccessMiddleware:
                 return redirect_to_login(request.get_full_path())
             if now - last >= _ACTIVITY_RESOLUTION or "last_activity" not in request.session:
                 request.session["last_activity"] = now
+            # What the page's idle warning (static/js/session.js) counts down from.
+            request.idle_seconds_left = (
+                request.session["last_activity"] + settings.STAFF_SESSION_IDLE_SECONDS - now
+            )
         return self.get_response(request)

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from shequ import views
+from shequ.views.session import keep_alive
 
 admin.site.site_header = _("shequ 系统管理")
 admin.site.site_title = _("shequ 系统管理")
@@ -14,6 +15,7 @@ urlpatterns = [
     path("communities/", views.CommunityListView.as_view(), name="community_list"),
     path("communities/<int:pk>/", views.CommunityDetailView.as_view(), name="community_detail"),
     path("residents/", include("residents.urls")),
+    path("session/keep-alive/", keep_alive, name="keep_alive"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

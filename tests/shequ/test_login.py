@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from shequ.models import AccessLog, User
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 from tests.shequ.test_settings import manage
 
 LOGIN = "/accounts/login/"
@@ -181,3 +181,32 @@ def test_a_proxy_count_it_cannot_read_stops_the_start():
     out = manage("check", TRUSTED_PROXY_COUNT="nginx")
     assert out.returncode != 0
     assert "TRUSTED_PROXY_COUNT must be an integer; got 'nginx'" in out.stderr
+
+
+def test_the_idle_warnings_keep_alive_extends_a_staff_session(client, world):
+    assert login(client, "alice").status_code == 302
+    page = client.get(reverse("home")).content.decode()
+    assert 'data-seconds-left="1800"' in page
+    assert "继续工作" in page
+    assert "/static/js/session.js" in page
+
+    idle(client, 29)
+    assert client.get(reverse("keep_alive")).status_code == 405, "a prefetched link is no activity"
+    response = client.post(reverse("keep_alive"))
+    assert response.json() == {"seconds_left": 1800}
+    idle(client, 29)
+    assert client.get(reverse("community_list")).status_code == 200
+
+    idle(client, 31)
+    over = client.post(reverse("keep_alive"))
+    assert over.status_code == 302
+    assert over.url.startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_only_signed_in_staff_get_the_idle_warning_and_drafts(client, world):
+    assert "/static/js/session.js" not in client.get(LOGIN).content.decode()
+    client.force_login(UserFactory(username="resident-account"))
+    home = client.get(reverse("home")).content.decode()
+    assert "退出登录" in home
+    assert "/static/js/session.js" not in home
