@@ -4,8 +4,9 @@
  * - a banner warns before the end, and its button pings the server to keep the session;
  * - at the end the page is left for the login page, so personal data does not stay on screen;
  * - what is typed into forms is kept in this tab's sessionStorage (never passwords, ID or phone
- *   numbers, files or one-time codes) and put back when the same form page is opened again after
- *   signing back in; a submit that leads elsewhere (success) forgets it, as does logging out.
+ *   numbers, files, searches or one-time codes) and put back when the same form page is opened
+ *   again after signing back in; a submit that leads elsewhere (success) forgets it, as does
+ *   logging out, and a draft is only ever shown to the user who typed it.
  */
 (function () {
   "use strict";
@@ -16,8 +17,10 @@
   var DEADLINE_KEY = "shequ.idleDeadline";
   var DRAFT_PREFIX = "shequ.draft:";
   var SUBMITTED_KEY = "shequ.draftSubmitted";
-  var SKIPPED_TYPES = ["password", "file", "hidden", "submit", "button", "reset", "image"];
-  var SENSITIVE_NAME = /password|id_number|document_number|mobile|phone|^code$|token/i;
+  var SKIPPED_TYPES = ["password", "file", "hidden", "submit", "button", "reset", "image", "search"];
+  // Personal numbers, secrets, and search boxes (a search may be posted to keep a whole number
+  // out of the URL; it is no draft either). A form or field marked data-no-draft is skipped too.
+  var SENSITIVE_NAME = /password|id_number|document_number|mobile|phone|^code$|token|^q$/i;
   var GRACE_MS = 2000; // the server ends the session only once the limit is passed
 
   var user = banner.dataset.user;
