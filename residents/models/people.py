@@ -229,15 +229,6 @@ class Resident(ScopedModel):
         if errors:
             raise ValidationError(errors)
 
-    def other_living_head(self, household: Household) -> Resident | None:
-        """The household's living 户主 other than this person, if this person would be one too."""
-        if self.relation_to_head != Relation.HEAD or self.status != Status.LIVING:
-            return None
-        heads = Resident.objects.filter(
-            household=household, relation_to_head=Relation.HEAD, status=Status.LIVING
-        )
-        return heads.exclude(pk=self.pk).first()
-
     def restore(self) -> None:
         """Undo a wrong 已迁出/已故: the person is living here again; history keeps the change."""
         self.status, self.status_changed_on = Status.LIVING, None

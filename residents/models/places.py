@@ -144,6 +144,11 @@ class Household(ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("residents:household_detail", args=[self.pk])
 
+    def living_head_besides(self, resident_pk: int | None):
+        """The living 户主 of this household other than the given resident, if there is one."""
+        heads = self.members.filter(relation_to_head=Relation.HEAD, status=Status.LIVING)
+        return heads.exclude(pk=resident_pk).first() if resident_pk else heads.first()
+
     def sync_head(self) -> None:
         """`head` follows the living member registered as 户主 (at most one, by constraint)."""
         living_head = self.members.filter(relation_to_head=Relation.HEAD, status=Status.LIVING)
