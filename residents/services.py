@@ -159,6 +159,8 @@ class _Import:
         moved_in = values.get("moved_in_on")
         if isinstance(moved_in, datetime.date) and moved_in > self.today:
             self.error(row.number, "迁入日期", _("迁入日期不能晚于今天。"))
+        elif "moved_in_on" not in failed:
+            self.model_rules(row.number, resident)
         tags = []
         for name in values.get("tags", []):
             if name in self.tags:
@@ -279,6 +281,15 @@ class _Import:
             )
         else:
             household.head_row, household.head = row, resident
+
+    def model_rules(self, row: int, resident: Resident) -> None:
+        """The model's own rules across fields (nothing before birth), as the forms get them."""
+        try:
+            resident.clean()
+        except ValidationError as error:
+            for key, messages in error.message_dict.items():
+                column = excel.COLUMNS_BY_KEY.get(key)
+                self.error(row, column.header if column else "", messages[0])
 
     def personal(self, row: int, values: dict, failed: set[str], resident: Resident) -> None:
         """ID number, sex and birth date (derived from a resident ID card), mobile number."""

@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from residents.forms import BuildingForm, HouseholdForm
 from residents.models import Building, Household, Resident, Visit
+from residents.services import residents_import
 from shequ.validators import natural_sort_key, normalize_building_number
-from tests.factories import BuildingFactory, HouseholdFactory, ResidentFactory
+from tests.factories import BuildingFactory, HouseholdFactory, ResidentFactory, valid_id_number
+from tests.residents.test_excel import person, xlsx
 from tests.residents.test_resident_views import form_data
 
 TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
@@ -151,3 +153,17 @@ def test_households_in_a_building_are_in_natural_room_order(world):
     HouseholdFactory(building=building, unit=2, room="101")
     rooms = [(h.unit, h.room) for h in Household.objects.filter(building=building)]
     assert rooms == [(1, "301"), (1, "302"), (1, "1201"), (1, "1202"), (2, "101")]
+
+
+def test_the_import_applies_the_same_rules_and_finds_1号楼_as_building_1(world):
+    rows = [
+        person(building="１号楼", name="赵大山", 证件号码=valid_id_number("19800101", 71)),
+        person(building="1栋", room="502", number="新2", name="钱早", 迁入日期="1970-01-01",
+               证件号码=valid_id_number("19800101", 73)),
+    ]  # fmt: skip
+    result = residents_import(user=world.alice, community=world.community, file=xlsx(rows))
+    assert [(e.row, e.column) for e in result.errors] == [(4, "迁入日期")]
+    assert "迁入日期不能早于出生日期（1980-01-01）" in result.errors[0].message
+    result = residents_import(user=world.alice, community=world.community, file=xlsx(rows[:1]))
+    assert result.ok
+    assert Resident.objects.get(name="赵大山").household.building == world.buildings[0]
