@@ -2,6 +2,7 @@
 one spelling per building number, buildings and rooms in natural order."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.utils import timezone
 from residents.forms import BuildingForm, HouseholdForm
 from residents.models import Building, Household, Resident, Visit
 from residents.services import residents_import
-from shequ.validators import natural_sort_key, normalize_building_number
+from shequ.validators import natural_sort_key, normalize_building_number, not_in_future
 from tests.factories import BuildingFactory, HouseholdFactory, ResidentFactory, valid_id_number
 from tests.residents.test_excel import person, xlsx
 from tests.residents.test_resident_views import form_data
@@ -167,3 +168,12 @@ def test_the_import_applies_the_same_rules_and_finds_1号楼_as_building_1(world
     result = residents_import(user=world.alice, community=world.community, file=xlsx(rows[:1]))
     assert result.ok
     assert Resident.objects.get(name="赵大山").household.building == world.buildings[0]
+
+
+def test_today_is_the_offices_date_not_the_servers():
+    # 17:00 UTC on 23 November is already 01:00 on the 24th in Asia/Shanghai.
+    evening_utc = datetime.datetime(2026, 11, 23, 17, 0, tzinfo=datetime.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=evening_utc):
+        not_in_future(datetime.date(2026, 11, 24))
+        with pytest.raises(ValidationError, match="2026-11-24"):
+            not_in_future(datetime.date(2026, 11, 25))
