@@ -58,6 +58,7 @@ from residents.models import Building, Household, Resident, ResidentTag  # noqa:
 from shequ.demo import seed_hierarchy  # noqa: E402
 from shequ.id_numbers import check_digit  # noqa: E402
 from shequ.models import Community, GridUnit, Street  # noqa: E402
+from shequ.validators import natural_sort_key  # noqa: E402
 
 COMMUNITIES_PER_STREET = 50
 GRID_UNITS = 4
@@ -323,6 +324,7 @@ def generate_community(plan: CommunityPlan, tag_ids: dict[str, int]) -> Communit
             community_id=plan.community_id,
             grid_unit_id=grid_units[b * len(grid_units) // n_buildings],
             number=str(b + 1),
+            sort_key=natural_sort_key(str(b + 1)),  # COPY bypasses save(), which sets it
             address=f"{road}{b * 2 + 1}号",
             units=units,
             floors=floors,

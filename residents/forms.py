@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from residents.choices import DocumentType, Status
+from residents.choices import DocumentType, Relation, Status
 from residents.models import Building, FieldLogComment, FieldLogEntry, Household, Resident, Visit
 from shequ.forms import MobileField, ScopedModelForm
 from shequ.id_numbers import parse_id_number
@@ -67,6 +67,7 @@ class ResidentForm(ScopedModelForm):
         if self.instance.pk:
             self.initial.setdefault("id_number", self.instance.id_number)
             self.initial.setdefault("mobile", self.instance.mobile)
+        self.registered_household_id = self.instance.household_id
 
     def clean(self):
         cleaned = super().clean()
@@ -102,7 +103,26 @@ class ResidentForm(ScopedModelForm):
                 ).exclude(pk=self.instance.pk)
                 if taken.exists():
                     self.add_error("id_number", _("本社区已登记过这个证件号码。"))
+            self.check_one_head(household, cleaned.get("relation_to_head"))
         return cleaned
+
+    def check_one_head(self, household: Household, relation: str | None) -> None:
+        """The database allows one living 户主 per household; say who it is, in place."""
+        if relation != Relation.HEAD or self.instance.status != Status.LIVING:
+            return
+        if other := household.living_head_besides(self.instance.pk):
+            self.add_error(
+                "relation_to_head",
+                _("这一户已有在住的户主（%(name)s），每户只能有一位户主。") % {"name": other.name},
+            )
+
+    def save(self, commit: bool = True) -> Resident:
+        resident = super().save(commit)
+        if commit:
+            resident.household.sync_head()
+            if self.registered_household_id not in (None, resident.household_id):
+                Household.objects.get(pk=self.registered_household_id).sync_head()
+        return resident
 
     def _post_clean(self):
         data = getattr(self, "cleaned_data", {})
@@ -127,6 +147,21 @@ class MoveOutForm(forms.ModelForm):
             (value, label) for value, label in Status.choices if value != Status.LIVING
         ]
         self.fields["status_changed_on"].required = True
+
+    def _update_errors(self, errors):
+        # Resident.clean may object to a date this form does not show (an old move-in date);
+        # that is for the edit form to correct, not a reason to refuse recording a move-out.
+        if hasattr(errors, "error_dict"):
+            errors = ValidationError(
+                {field: e for field, e in errors.error_dict.items() if field in self.fields}
+            )
+        super()._update_errors(errors)
+
+    def save(self, commit: bool = True) -> Resident:
+        resident = super().save(commit)
+        if commit:
+            resident.household.sync_head()
+        return resident
 
 
 class VisitForm(ScopedModelForm):
@@ -154,7 +189,14 @@ class VisitForm(ScopedModelForm):
             strangers = [r for r in cleaned.get("residents", []) if r.household_id != household.pk]
             if strangers:
                 self.add_error("residents", _("走访对象须是这一户的成员。"))
-        self.instance.visitor = self.user
+        if visited_on := cleaned.get("visited_on"):
+            self.instance.visited_on = visited_on
+            try:
+                self.instance.check_residents_born(cleaned.get("residents", []))
+            except ValidationError as error:
+                self.add_error("visited_on", error)
+        if self.instance.visitor_id is None:  # a correction keeps who made the visit
+            self.instance.visitor = self.user
         return cleaned
 
 
@@ -187,7 +229,8 @@ class FieldLogEntryForm(ScopedModelForm):
             self.instance.community = grid_unit.community
             if building and building.grid_unit_id != grid_unit.pk:
                 self.add_error("building", _("这栋楼不在所选网格内。"))
-        self.instance.author = self.user
+        if self.instance.author_id is None:  # a correction keeps who wrote the entry
+            self.instance.author = self.user
         return cleaned
 
 

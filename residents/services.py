@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -23,9 +24,18 @@ from shequ.id_numbers import parse_id_number
 from shequ.models import AccessLog, Community, User
 from shequ.models.scoping import CHANGE
 from shequ.personal_data import lookup_hash
-from shequ.validators import normalize_mainland_mobile, validate_mainland_mobile
+from shequ.validators import (
+    normalize_building_number,
+    normalize_mainland_mobile,
+    validate_mainland_mobile,
+)
 
 REVEAL = "reveal"
+# The file lists buildings, then households in a building, in the order the pages show them.
+EXPORT_ORDER = (
+    "household__building__sort_key", "household__building_id", "household__unit",
+    Length("household__room"), "household__room", "household_id", "pk",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -149,6 +159,8 @@ class _Import:
         moved_in = values.get("moved_in_on")
         if isinstance(moved_in, datetime.date) and moved_in > self.today:
             self.error(row.number, "迁入日期", _("迁入日期不能晚于今天。"))
+        elif "moved_in_on" not in failed:
+            self.model_rules(row.number, resident)
         tags = []
         for name in values.get("tags", []):
             if name in self.tags:
@@ -165,7 +177,11 @@ class _Import:
     def household(self, row: int, values: dict) -> _FileHousehold | None:
         """The household a row belongs to, found by 户号 or created; None if it cannot be."""
         number = values.get("building")
-        building = self.buildings.get(number) if number else None
+        building = (
+            self.buildings.get(number) or self.buildings.get(normalize_building_number(number))
+            if number
+            else None
+        )
         if number and building is None:
             self.error(row, "楼栋号", _("楼栋“%(number)s”在本社区不存在。") % {"number": number})
         unit = values.get("unit")
@@ -265,6 +281,15 @@ class _Import:
             )
         else:
             household.head_row, household.head = row, resident
+
+    def model_rules(self, row: int, resident: Resident) -> None:
+        """The model's own rules across fields (nothing before birth), as the forms get them."""
+        try:
+            resident.clean()
+        except ValidationError as error:
+            for key, messages in error.message_dict.items():
+                column = excel.COLUMNS_BY_KEY.get(key)
+                self.error(row, column.header if column else "", messages[0])
 
     def personal(self, row: int, values: dict, failed: set[str], resident: Resident) -> None:
         """ID number, sex and birth date (derived from a resident ID card), mobile number."""
@@ -395,7 +420,11 @@ def residents_export(
             .filter(pk__in=residents.values("pk"))
             .values_list("pk", flat=True)
         )
-    residents = residents.select_related("household__building").prefetch_related("tags")
+    residents = (
+        residents.select_related("household__building")
+        .prefetch_related("tags")
+        .order_by(*EXPORT_ORDER)
+    )
     revealed: list[Resident] = []
 
     def rows():

@@ -29,14 +29,22 @@ urlpatterns = [
     path("<int:pk>/", registry.ResidentDetailView.as_view(), name="resident_detail"),
     path("<int:pk>/edit/", registry.ResidentUpdateView.as_view(), name="resident_edit"),
     path("<int:pk>/move-out/", registry.ResidentMoveOutView.as_view(), name="resident_move_out"),
+    path("<int:pk>/restore/", registry.ResidentRestoreView.as_view(), name="resident_restore"),
     path("<int:pk>/reveal/", personal.ResidentRevealView.as_view(), name="resident_reveal"),
     path("visits/add/", fieldwork.VisitCreateView.as_view(), name="visit_add"),
     path("visits/due/", fieldwork.DueVisitListView.as_view(), name="visit_due"),
+    path("visits/<int:pk>/", fieldwork.VisitDetailView.as_view(), name="visit_detail"),
+    path("visits/<int:pk>/edit/", fieldwork.VisitUpdateView.as_view(), name="visit_edit"),
     path("field-log/", fieldwork.FieldLogEntryListView.as_view(), name="fieldlogentry_list"),
     path("field-log/add/", fieldwork.FieldLogEntryCreateView.as_view(), name="fieldlogentry_add"),
     path(
         "field-log/<int:pk>/",
         fieldwork.FieldLogEntryDetailView.as_view(),
         name="fieldlogentry_detail",
+    ),
+    path(
+        "field-log/<int:pk>/edit/",
+        fieldwork.FieldLogEntryUpdateView.as_view(),
+        name="fieldlogentry_edit",
     ),
 ]

@@ -1,9 +1,12 @@
 """Validators for the official codes and numbers the offices type in every day."""
 
+import datetime
 import re
+import unicodedata
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # GB/T 2260 province-level prefixes.
@@ -98,6 +101,37 @@ def normalize_mainland_mobile(value: str) -> str:
 def validate_mainland_mobile(value: str) -> None:
     if not _MOBILE.fullmatch(value or ""):
         raise ValidationError(_("请输入 11 位中国大陆手机号码，例如 13812345678。"), code="mobile")
+
+
+_BUILDING_SUFFIX = re.compile(r"(\d+)\s*(号楼|号|栋|幢)")
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def not_in_future(value: datetime.date | None) -> None:
+    """Dates of things that happened (a birth, a visit, a move) cannot be later than today in
+    the offices' own time zone, whatever the server's clock zone."""
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(
+            _("日期不能晚于今天（%(today)s）。"),
+            code="future",
+            params={"today": f"{timezone.localdate():%Y-%m-%d}"},
+        )
+
+
+def normalize_building_number(value: str) -> str:
+    """`1号楼`, `１号`, `1栋` and `1` are one building: full-width characters become ASCII and a
+    号楼/号/栋/幢 suffix goes when the rest is a number (the label adds 号楼 back for display)."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    if match := _BUILDING_SUFFIX.fullmatch(text):
+        return str(int(match.group(1)))
+    if text.isdigit():
+        return str(int(text))
+    return text
+
+
+def natural_sort_key(value: str, width: int = 8) -> str:
+    """Digit runs zero-padded, so 2 sorts before 10 in the database's plain text order."""
+    return _DIGIT_RUN.sub(lambda match: match.group().rjust(width, "0"), value or "")
 
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):

@@ -101,6 +101,10 @@ class ResidentFactory(DjangoModelFactory):
 
     household = factory.SubFactory(HouseholdFactory)
     community = factory.LazyAttribute(lambda o: o.household.community)
+    # The first person registered in a household is its 户主; a household has one living head.
+    relation_to_head = factory.LazyAttribute(
+        lambda o: "other" if o.household.living_head_besides(None) else "head"
+    )
     sex = "M"
     birth_date = factory.Sequence(lambda n: datetime.date(1950 + n % 50, n % 12 + 1, n % 28 + 1))
     full_name = factory.Sequence(lambda n: f"居民{n}")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from residents.models.people import Resident
 from residents.models.places import COMMUNITY_WORKERS, Building, Household
 from shequ.models import Community, GridUnit, Role, ScopedModel
 from shequ.models.scoping import CHANGE, VIEW
+from shequ.validators import not_in_future
 
 FIELD_ROLES = {VIEW: COMMUNITY_WORKERS, CHANGE: frozenset({Role.COMMUNITY_STAFF, Role.GRID_WORKER})}
 
@@ -27,7 +29,9 @@ class Visit(ScopedModel):
     residents = models.ManyToManyField(
         Resident, blank=True, related_name="visits", verbose_name=_("走访对象")
     )
-    visited_on = models.DateField(_("走访日期"), default=timezone.localdate)
+    visited_on = models.DateField(
+        _("走访日期"), default=timezone.localdate, validators=[not_in_future]
+    )
     visitor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -50,6 +54,22 @@ class Visit(ScopedModel):
     def __str__(self) -> str:
         return f"{self.visited_on:%Y-%m-%d} {self.household}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("residents:visit_detail", args=[self.pk])
+
+    def check_residents_born(self, residents) -> None:
+        """Nobody is visited before they were born (the people named are not set until saved,
+        so the form calls this with its chosen ones)."""
+        if not self.visited_on:
+            return
+        unborn = [r.name for r in residents if r.birth_date and r.birth_date > self.visited_on]
+        if unborn:
+            raise ValidationError(
+                _("走访日期早于%(names)s的出生日期。"),
+                code="before_birth",
+                params={"names": "、".join(unborn)},
+            )
+
 
 class FieldLogEntry(ScopedModel):
     """民情日志: what a grid worker saw on their round and what they did about it."""
@@ -68,7 +88,7 @@ class FieldLogEntry(ScopedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="field_log",
         verbose_name=_("记录人"),
     )  # fmt: skip
-    date = models.DateField(_("日期"), default=timezone.localdate)
+    date = models.DateField(_("日期"), default=timezone.localdate, validators=[not_in_future])
     seen = models.TextField(_("民情（看到、听到的）"))
     done = models.TextField(_("处理情况"), blank=True)
     residents = models.ManyToManyField(

@@ -28,7 +28,7 @@ from residents.models.places import REGISTRY_ROLES, Household
 from shequ import chinese, personal_data
 from shequ.id_numbers import parse_id_number
 from shequ.models import Community, Role, ScopedModel, ScopedQuerySet
-from shequ.validators import normalize_mainland_mobile
+from shequ.validators import normalize_mainland_mobile, not_in_future
 
 
 class ResidentTag(models.Model):
@@ -119,7 +119,7 @@ class Resident(ScopedModel):
     id_number_hash = models.CharField(max_length=64, editable=False, blank=True)
     id_number_masked = models.CharField(_("证件号码"), max_length=40, editable=False, blank=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
-    birth_date = models.DateField(_("出生日期"))
+    birth_date = models.DateField(_("出生日期"), validators=[not_in_future])
     mobile_ciphertext = models.TextField(editable=False, blank=True)
     mobile_hash = models.CharField(max_length=64, editable=False, blank=True)
     mobile_masked = models.CharField(_("手机号码"), max_length=20, editable=False, blank=True)
@@ -158,10 +158,14 @@ class Resident(ScopedModel):
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.LIVING
     )
-    status_changed_on = models.DateField(_("迁出/去世日期"), null=True, blank=True)
-    moved_in_on = models.DateField(_("迁入日期"), null=True, blank=True)
+    status_changed_on = models.DateField(
+        _("迁出/去世日期"), null=True, blank=True, validators=[not_in_future]
+    )
+    moved_in_on = models.DateField(_("迁入日期"), null=True, blank=True, validators=[not_in_future])
     notes = models.TextField(_("备注"), blank=True)
-    history = HistoricalRecords(excluded_fields=["id_number_ciphertext", "mobile_ciphertext"])
+    history = HistoricalRecords(
+        excluded_fields=["id_number_ciphertext", "mobile_ciphertext"], m2m_fields=["tags"]
+    )
 
     scope_grid_unit = "household__building__grid_unit"
     # Whole ID and phone numbers are for the community's own staff, and every reveal is logged.
@@ -192,6 +196,12 @@ class Resident(ScopedModel):
                 name="resident_left_has_date",
                 violation_error_message=_("迁出或去世须填写日期。"),
             ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(relation_to_head="head", status="living"),
+                name="resident_one_living_head_per_household",
+                violation_error_message=_("这一户已有在住的户主，每户只能有一位户主。"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -199,6 +209,32 @@ class Resident(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("residents:resident_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """Nothing this registry records about a person happens before they were born."""
+        if not self.birth_date:
+            return
+        errors = {}
+        for field in ("moved_in_on", "status_changed_on"):
+            value = getattr(self, field)
+            if value and value < self.birth_date:
+                errors[field] = ValidationError(
+                    _("%(what)s不能早于出生日期（%(birth)s）。"),
+                    code="before_birth",
+                    params={
+                        "what": self._meta.get_field(field).verbose_name,
+                        "birth": f"{self.birth_date:%Y-%m-%d}",
+                    },
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def restore(self) -> None:
+        """Undo a wrong 已迁出/已故: the person is living here again; history keeps the change."""
+        self.status, self.status_changed_on = Status.LIVING, None
+        self._change_reason = str(_("撤销迁出/去世登记"))
+        self.save()
+        self.household.sync_head()
 
     def set_name(self, name: str) -> None:
         self.name = name.strip()

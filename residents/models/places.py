@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from residents.choices import BuildingKind, HouseholdKind
+from residents.choices import BuildingKind, HouseholdKind, Relation, Status
 from shequ.models import Community, GridUnit, Role, ScopedModel
 from shequ.models.scoping import CHANGE, VIEW
+from shequ.validators import natural_sort_key, normalize_building_number
 
 # Names never leave the community: officials read counts on the overview instead.
 COMMUNITY_WORKERS = frozenset({Role.COMMUNITY_STAFF, Role.GRID_WORKER, Role.PARTY_WORKER})
@@ -24,6 +25,8 @@ class Building(ScopedModel):
         GridUnit, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("网格")
     )
     number = models.CharField(_("楼栋号"), max_length=20, help_text=_("例如 8 或 8号楼"))
+    # The number with its digit runs zero-padded, so buildings sort 1, 2, 10 and not 1, 10, 2.
+    sort_key = models.CharField(max_length=60, editable=False, default="")
     address = models.CharField(_("地址"), max_length=200, blank=True)
     kind = models.CharField(
         _("类型"), max_length=10, choices=BuildingKind.choices, default=BuildingKind.BLOCK
@@ -43,7 +46,8 @@ class Building(ScopedModel):
     class Meta:
         verbose_name = _("楼栋")
         verbose_name_plural = _("楼栋")
-        ordering = ["community_id", "number"]
+        ordering = ["community_id", "sort_key", "number"]
+        indexes = [models.Index(fields=["community", "sort_key"], name="building_list_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["community", "number"],
@@ -69,7 +73,16 @@ class Building(ScopedModel):
     def get_absolute_url(self) -> str:
         return reverse("residents:building_detail", args=[self.pk])
 
+    def save(self, *args, **kwargs) -> None:
+        self.sort_key = natural_sort_key(self.number)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "number" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_key"}
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
+        # Every way in (form, admin) stores one spelling, so the unique constraint sees 1号楼 = 1.
+        self.number = normalize_building_number(self.number)
         if (
             self.grid_unit_id
             and self.community_id
@@ -103,7 +116,9 @@ class Household(ScopedModel):
     class Meta:
         verbose_name = _("户")
         verbose_name_plural = _("户")
-        ordering = ["building_id", "unit", "room"]
+        # Rooms in natural order within a unit: 301 before 1202, as numbered rooms have no
+        # leading zeros and the shorter number is the lower floor.
+        ordering = ["building_id", "unit", Length("room"), "room"]
         constraints = [
             models.UniqueConstraint(
                 fields=["community", "number"],
@@ -128,6 +143,19 @@ class Household(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("residents:household_detail", args=[self.pk])
+
+    def living_head_besides(self, resident_pk: int | None):
+        """The living 户主 of this household other than the given resident, if there is one."""
+        heads = self.members.filter(relation_to_head=Relation.HEAD, status=Status.LIVING)
+        return heads.exclude(pk=resident_pk).first() if resident_pk else heads.first()
+
+    def sync_head(self) -> None:
+        """`head` follows the living member registered as 户主 (at most one, by constraint)."""
+        living_head = self.members.filter(relation_to_head=Relation.HEAD, status=Status.LIVING)
+        head = living_head.first()
+        if self.head_id != (head.pk if head else None):
+            self.head = head
+            self.save(update_fields=["head"])
 
     def clean(self) -> None:
         if not (self.building_id and self.community_id):

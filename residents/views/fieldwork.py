@@ -13,8 +13,15 @@ from residents.choices import Status
 from residents.filters import FieldLogEntryFilterSet
 from residents.forms import FieldLogCommentForm, FieldLogEntryForm, VisitForm
 from residents.models import FieldLogEntry, Resident, ResidentTag, Visit
+from residents.presenters import history_rows
 from shequ.models import GridUnit
-from shequ.views.generic import ObjectCreateView, ObjectDetailView, ObjectListView, ScopedMixin
+from shequ.views.generic import (
+    ObjectCreateView,
+    ObjectDetailView,
+    ObjectListView,
+    ObjectUpdateView,
+    ScopedMixin,
+)
 
 
 class VisitCreateView(ObjectCreateView):
@@ -28,6 +35,27 @@ class VisitCreateView(ObjectCreateView):
 
     def get_success_url(self):
         return self.object.household.get_absolute_url()
+
+
+class VisitDetailView(ObjectDetailView):
+    queryset = Visit.objects.select_related("household__building", "visitor")
+    template_name = "residents/visit_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            residents=self.object.residents.all(),
+            history=history_rows(self.object, self.request.access),
+            **kwargs,
+        )
+
+
+class VisitUpdateView(ObjectUpdateView):
+    """Correcting a visit (a wrong date, a note); the visitor stays who they were."""
+
+    queryset = Visit.objects.all()
+    form_class = VisitForm
+    title = _("修改走访记录")
+    success_message = _("已保存走访记录：%(object)s。")
 
 
 def due_visits(residents, today: datetime.date):
@@ -109,6 +137,15 @@ class FieldLogEntryCreateView(ObjectCreateView):
         return self.object.get_absolute_url()
 
 
+class FieldLogEntryUpdateView(ObjectUpdateView):
+    """Correcting an entry; the author stays who wrote it."""
+
+    queryset = FieldLogEntry.objects.all()
+    form_class = FieldLogEntryForm
+    title = _("修改民情日志")
+    success_message = _("民情日志已保存。")
+
+
 class FieldLogEntryDetailView(ObjectDetailView):
     queryset = FieldLogEntry.objects.select_related("author", "grid_unit", "building")
     template_name = "residents/fieldlogentry_detail.html"
@@ -122,6 +159,7 @@ class FieldLogEntryDetailView(ObjectDetailView):
         return super().get_context_data(
             comments=self.object.comments.select_related("author"),
             residents=self.object.residents.all(),
+            history=history_rows(self.object, self.request.access),
             **kwargs,
         )
 

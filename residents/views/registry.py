@@ -1,13 +1,14 @@
 """Grid units, buildings, households and residents: the community's registry."""
 
 from django.contrib import messages
-from django.db.models import Prefetch, Q
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
-from residents.choices import Status
+from residents.choices import Relation, Status
 from residents.filters import (
     BuildingFilterSet,
     GridUnitFilterSet,
@@ -15,7 +16,7 @@ from residents.filters import (
     ResidentFilterSet,
 )
 from residents.forms import BuildingForm, HouseholdForm, MoveOutForm, ResidentForm
-from residents.models import Building, FieldLogEntry, Household, Resident
+from residents.models import Building, FieldLogEntry, Household, Resident, Visit
 from residents.presenters import building_grid, history_rows, visible_tags
 from shequ.models import GridUnit
 from shequ.models.scoping import CHANGE
@@ -63,7 +64,10 @@ class BuildingDetailView(ObjectDetailView):
         ).select_related("head")
         rows, unplaced = building_grid(self.object, list(households))
         return super().get_context_data(
-            rows=rows, unplaced=unplaced, history=history_rows(self.object), **kwargs
+            rows=rows,
+            unplaced=unplaced,
+            history=history_rows(self.object, self.request.access),
+            **kwargs,
         )
 
 
@@ -112,7 +116,7 @@ class HouseholdDetailView(ObjectDetailView):
             .filter(residents__household=household)
             .select_related("author", "grid_unit")
             .distinct()[:20],
-            history=history_rows(household),
+            history=history_rows(household, self.request.access),
             **kwargs,
         )
 
@@ -154,6 +158,18 @@ class ResidentListView(ObjectListView):
         )
 
 
+def visits_of(resident: Resident, user) -> QuerySet[Visit]:
+    """Visits to the resident's household (what the 待走访 list counts) and any visit that named
+    them elsewhere, each marked `named` if it named them; only visits the user may see."""
+    named = Visit.residents.through.objects.filter(visit=OuterRef("pk"), resident=resident.pk)
+    return (
+        Visit.objects.visible_to(user)
+        .filter(Q(household=resident.household_id) | Exists(named))
+        .annotate(named=Exists(named))
+        .select_related("visitor")
+    )
+
+
 class ResidentDetailView(ObjectDetailView):
     queryset = Resident.objects.select_related("household__building__grid_unit", "community")
     template_name = "residents/resident_detail.html"
@@ -163,9 +179,9 @@ class ResidentDetailView(ObjectDetailView):
         return super().get_context_data(
             tags=visible_tags(resident.tags.all(), self.request.access),
             housemates=resident.household.members.filter(LIVING).exclude(pk=resident.pk),
-            visits=resident.visits.select_related("visitor")[:20],
+            visits=visits_of(resident, self.request.user)[:20],
             field_log=resident.field_log.select_related("author", "grid_unit")[:20],
-            history=history_rows(resident),
+            history=history_rows(resident, self.request.access),
             may_reveal=Resident.objects.visible_to(self.request.user, "reveal")
             .filter(pk=resident.pk)
             .exists(),
@@ -217,3 +233,39 @@ class ResidentMoveOutView(ScopedMixin, FormView):
             % {"name": self.object, "status": self.object.get_status_display()},
         )
         return redirect(self.object.household)
+
+
+class ResidentRestoreView(ScopedMixin, TemplateView):
+    """Undo a wrong 已迁出/已故: asked to confirm, then the resident is 在住 again, in history."""
+
+    queryset = Resident.objects.select_related("household")
+    action = CHANGE
+    template_name = "residents/resident_restore.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+            if self.object.status == Status.LIVING:  # restored already, perhaps in another tab
+                messages.info(request, _("%(name)s 已是“在住”。") % {"name": self.object})
+                return redirect(self.object)
+        return super().dispatch(request, *args, **kwargs)
+
+    def other_head(self) -> Resident | None:
+        if self.object.relation_to_head != Relation.HEAD:
+            return None
+        return self.object.household.living_head_besides(self.object.pk)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            resident=self.object, other_head=self.other_head(), **kwargs
+        )
+
+    def post(self, request, pk):
+        if self.other_head():
+            return self.get(request, pk=pk)
+        with transaction.atomic():
+            self.object.restore()
+        messages.success(
+            request, _("已将 %(name)s 恢复为“在住”，变更已记入变更记录。") % {"name": self.object}
+        )
+        return redirect(self.object)
