@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from shequ.id_numbers import check_digit
 from shequ.models import Role
-from tests.factories import UserFactory, assign
+from tests.factories import ResidentFactory, UserFactory, assign
+from tests.residents.test_excel import sheet_rows
 
 ENOUGH = 10_000
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -237,3 +238,28 @@ def test_ages_shown_to_those_who_may_not_reveal_never_date_the_birthday(client, 
     client.force_login(world.alice)
     html = client.get(reverse("residents:resident_list"), sixty_up).content.decode()
     assert early.name in html and late.name not in html
+
+
+def test_history_and_exports_show_birth_years_to_those_who_may_not_reveal(client, world):
+    """A birth date corrected by staff would otherwise be spelled out in the 变更记录, and the
+    export is a page like any other."""
+    resident = ResidentFactory(
+        household=world.households[0], full_name="护照居民", document_type="passport",
+        id_number="E12345678", birth_date=datetime.date(1950, 3, 7),
+    )  # fmt: skip
+    resident.birth_date = datetime.date(1951, 4, 8)
+    resident.save()
+
+    client.force_login(world.gina)
+    html = client.get(resident.get_absolute_url()).content.decode()
+    assert "出生日期：1950 年 → 1951 年" in html
+    assert "3月7日" not in html and "4月8日" not in html and "04-08" not in html
+    rows = sheet_rows(client.get(reverse("residents:resident_export")).content)
+    assert {row["姓名"]: row["出生日期"] for row in rows}[resident.name] == "1951 年生"
+
+    client.force_login(world.alice)
+    html = client.get(resident.get_absolute_url()).content.decode()
+    assert "出生日期：1950 年" not in html and "1951-04-08" in html
+    rows = sheet_rows(client.get(reverse("residents:resident_export")).content)
+    birth = {row["姓名"]: row["出生日期"] for row in rows}[resident.name]
+    assert birth.date() == datetime.date(1951, 4, 8)
