@@ -1,13 +1,17 @@
-"""What each role sees of a resident's birth: the page side of shequ.personal_data's policy.
+"""What each role sees of a resident's birth and origin: the page side of the masking policy
+in shequ.personal_data.
 
-Whoever may reveal a resident's numbers (the community's staff) sees the whole birth date and
-the exact age; everyone else sees the birth year and the age counted from it, which together
-with the masked ID number leave millions of candidates (see shequ.personal_data).
+An ID number spells the place of registration (digits 1–6) and the birth date (7–14). Whoever
+may reveal a resident's numbers (the community's staff) sees the whole birth date, the exact
+age and the whole 户籍地; everyone else sees the birth year, the age counted from it and the
+province of the 户籍地 — a city would narrow the region digits to a few county codes, leaving
+some 3,300 candidates instead of over 300,000.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +23,9 @@ from residents.models.people import age_group_q
 from shequ.access import Access
 
 REVEAL = "reveal"
+_PROVINCE = re.compile(
+    r"(北京市|天津市|上海市|重庆市|香港|澳门|台湾|[^省市区县\s]{2,3}省|[^省市区县\s]{2,7}?自治区)"
+)
 
 
 def revealing_communities(access: Access) -> frozenset[int] | None:
@@ -55,6 +62,20 @@ def shown_birth(access: Access, resident: Resident, birth_date: datetime.date | 
     return _("%(year)s 年生") % {"year": birth_date.year}
 
 
+def province_of(address: str) -> str:
+    """山东省淄博市张店区 → 山东省; an address that names no province is not shown at all."""
+    if not address:
+        return ""
+    match = _PROVINCE.match(address.strip())
+    return match.group(1) if match else _("（已隐藏）")
+
+
+def shown_registered_address(access: Access, resident: Resident) -> str:
+    if sees_birth_date(access, resident):
+        return resident.registered_address
+    return province_of(resident.registered_address)
+
+
 def age_group_by_year_q(group: str, today: datetime.date | None = None) -> Q:
     """An age group by birth year, for those who may not see the whole birth date: a filter on
     exact ages would tell, for a resident at a group's edge, whether the birthday has passed."""
@@ -77,15 +98,16 @@ def age_group_q_for(access: Access, group: str) -> Q:
 
 
 def redact_history(rows: list, access: Access, resident: Resident) -> list:
-    """History lines of a birth-date change show the years only to those who may not see it."""
+    """History lines show a changed birth date or 户籍地 as the page does to this user."""
     if sees_birth_date(access, resident):
         return rows
-    label = Resident._meta.get_field("birth_date").verbose_name
+    shown = {
+        Resident._meta.get_field("birth_date").verbose_name: _year,
+        Resident._meta.get_field("registered_address").verbose_name: _province_value,
+    }
     for row in rows:
         row.changes = [
-            (field, *(_year(value) for value in (old, new)))
-            if field == label
-            else (field, old, new)
+            (field, shown[field](old), shown[field](new)) if field in shown else (field, old, new)
             for field, old, new in row.changes
         ]
     return rows
@@ -95,3 +117,7 @@ def _year(value: object) -> object:
     if isinstance(value, datetime.date):
         return _("%(year)s 年") % {"year": value.year}
     return value
+
+
+def _province_value(value: object) -> object:
+    return province_of(value) if isinstance(value, str) else value

@@ -24,10 +24,10 @@ tests/residents/test_masking_candidates.py from the pages as each role gets them
   the same all year, so watching a page day after day does not reveal the birthday either, as
   an exact age would on the day it changes; for the same reason the age-group filter counts
   by birth year for them. An ID number then leaves the six region digits and ~365 birthdays
-  unknown: 10^6 × 365 / 11 ≈ 33 million candidates. (A 户籍地 naming a city narrows the region to
-  a handful of county codes, a few thousand candidates; the only way to confirm one is the
-  whole-number lookup, which is limited per user and logged, see below.) Community staff,
-  who may reveal the number anyway, keep the whole date.
+  unknown: 10^6 × 365 / 11 ≈ 33 million candidates. Their 户籍地 stops at the province
+  (residents.privacy): a city would pin four region digits and leave ~3,300 candidates, a
+  province leaves ~330,000. Community staff, who may reveal the number anyway, keep the whole
+  date and address.
 - Other documents (an 8-character 台胞证, 9-character passports and permits) have no
   structure to exploit, but are short: their masks keep at most four characters and always
   hide at least four, so at least 10^4 numbers fit (`****5678` for a 台胞证).
@@ -36,6 +36,8 @@ tests/residents/test_masking_candidates.py from the pages as each role gets them
 - Looking a resident up by a whole number confirms or refutes one guess, so it is a use of the
   number: it goes through a POST (never a URL, which web servers log), writes an AccessLog row
   and is limited to NUMBER_LOOKUPS_PER_HOUR per user. The GET search ignores whole numbers.
+  Someone who knows from elsewhere the city a resident was born in still faces ~3,300
+  candidates, and would need some 80 hours of logged lookups on average to confirm one.
 """
 
 from __future__ import annotations

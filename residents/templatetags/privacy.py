@@ -1,5 +1,6 @@
-"""`{{ resident|age_for:access }}` and `{{ resident|birth_for:access }}`: the birth as the
-user's role may see it (residents.privacy)."""
+"""`{{ resident|age_for:access }}`, `{{ resident|birth_for:access }}` and
+`{{ resident|registered_address_for:access }}`: as the user's role may see them
+(residents.privacy)."""
 
 from django import template
 
@@ -16,3 +17,8 @@ def age_for(resident, access) -> int:
 @register.filter
 def birth_for(resident, access) -> str:
     return privacy.shown_birth(access, resident)
+
+
+@register.filter
+def registered_address_for(resident, access) -> str:
+    return privacy.shown_registered_address(access, resident)
