@@ -3,7 +3,8 @@ recorded in the access log. Revealing is for the community's staff; calling (the
 alone) also for the grid worker of the resident's grid unit; looking a resident up by a whole
 number for whoever may see the list, a limited number of times an hour (shequ.personal_data)."""
 
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -46,7 +47,11 @@ class ResidentLookupView(ResidentListView):
     search box sends it here (static/js/number-lookup.js), or the small form beside it does
     without JavaScript."""
 
-    http_method_names = ["post"]
+    def get(self, request):
+        """The filters on a lookup's page (a GET to the page's own address) go to the list."""
+        query = request.GET.copy()
+        query.pop("number", None)
+        return redirect(f"{reverse('residents:resident_list')}?{query.urlencode()}")
 
     def post(self, request):
         number = request.POST.get("number", "")

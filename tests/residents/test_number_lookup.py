@@ -79,9 +79,14 @@ def test_an_unreachable_cache_refuses_lookups(world):
     assert personal_data.take_number_lookup(world.gina.pk, cache=Down()) is False
 
 
-def test_a_lookup_is_a_post_only(client, world):
+def test_filtering_on_a_lookups_page_goes_back_to_the_list_and_never_looks_up(client, world):
+    """Without JavaScript the lookup answers with the whole list page, whose filter form
+    sends a GET to the page's own address."""
     client.force_login(world.alice)
-    assert client.get(LOOKUP, {"number": world.residents[0].id_number}).status_code == 405
+    number = world.residents[0].id_number
+    response = client.get(LOOKUP, {"number": number, "status": "left"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{LIST}?status=left"
     assert not AccessLog.objects.exists()
 
 
