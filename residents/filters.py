@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from residents.choices import AgeGroup, ResidenceStatus, ResidenceType, Status
 from residents.models import Building, FieldLogEntry, Household, Resident, ResidentTag
+from residents.privacy import age_group_q_for
+from shequ import personal_data
 from shequ.models import Community, GridUnit, Role
 
 
@@ -62,11 +64,19 @@ class ResidentFilterSet(django_filters.FilterSet):
         data.setdefault("status", Status.LIVING)
         super().__init__(data, *args, **kwargs)
 
+    # Set when the box held a whole number, which a GET never searches (see Resident.search).
+    number_refused = False
+
     def search(self, queryset, name, value):
+        if personal_data.is_number_query(value):
+            self.number_refused = True
         return queryset.search(value)
 
     def filter_age_group(self, queryset, name, value):
-        return queryset.in_age_group(value)
+        access = getattr(self.request, "access", None)
+        if access is None:
+            return queryset.in_age_group(value)
+        return queryset.filter(age_group_q_for(access, value))
 
 
 class HouseholdFilterSet(django_filters.FilterSet):

@@ -36,7 +36,11 @@ class HouseholdForm(ScopedModelForm):
 
 class ResidentForm(ScopedModelForm):
     """Everything a 人口信息采集表 row holds. The ID and mobile numbers are typed whole and stored
-    encrypted; for a resident ID card the birth date and sex come from the number."""
+    encrypted; for a resident ID card the birth date and sex come from the number.
+
+    Editing never shows the whole numbers (that would be a reveal nobody asked for and nothing
+    logged): the fields start empty, their help text shows the mask, and left empty they keep
+    the stored number."""
 
     id_number = forms.CharField(label=_("证件号码"), max_length=30, required=False)
     mobile = MobileField(required=False)
@@ -64,13 +68,25 @@ class ResidentForm(ScopedModelForm):
         self.fields["household"].queryset = self.fields["household"].queryset.select_related(
             "building"
         )
-        if self.instance.pk:
-            self.initial.setdefault("id_number", self.instance.id_number)
-            self.initial.setdefault("mobile", self.instance.mobile)
+        for name, masked in (
+            ("id_number", self.instance.id_number_masked),
+            ("mobile", self.instance.mobile_masked),
+        ):
+            if self.instance.pk and masked:
+                self.fields[name].help_text = _("已登记 %(masked)s；不修改请留空。") % {
+                    "masked": masked
+                }
+                self.fields[name].widget.attrs["placeholder"] = _("不修改请留空")
+            self.initial.pop(name, None)
         self.registered_household_id = self.instance.household_id
 
     def clean(self):
         cleaned = super().clean()
+        # Left empty on an edit: the stored number stays, and is checked as if typed again.
+        if self.instance.pk and not cleaned.get("id_number"):
+            cleaned["id_number"] = self.instance.id_number
+        if self.instance.pk and not cleaned.get("mobile") and "mobile" not in self.errors:
+            cleaned["mobile"] = self.instance.mobile
         number = cleaned.get("id_number", "")
         if cleaned.get("document_type") == DocumentType.RESIDENT_ID and number:
             try:
@@ -218,8 +234,10 @@ class FieldLogEntryForm(ScopedModelForm):
         if household is None:
             del self.fields["residents"]
         else:
-            self.fields["residents"].queryset = self.fields["residents"].queryset.filter(
-                household=household, status=Status.LIVING
+            self.fields["residents"].queryset = (
+                self.fields["residents"]
+                .queryset.filter(household=household, status=Status.LIVING)
+                .select_related("household__building")
             )
 
     def clean(self):
@@ -229,6 +247,11 @@ class FieldLogEntryForm(ScopedModelForm):
             self.instance.community = grid_unit.community
             if building and building.grid_unit_id != grid_unit.pk:
                 self.add_error("building", _("这栋楼不在所选网格内。"))
+            # Whoever reads this grid unit's log reads the names it mentions: only its own
+            # residents (the field's choices are already those the user may see).
+            residents = cleaned.get("residents") or []
+            if any(r.household.building.grid_unit_id != grid_unit.pk for r in residents):
+                self.add_error("residents", _("涉及居民须是所选网格的居民。"))
         if self.instance.author_id is None:  # a correction keeps who wrote the entry
             self.instance.author = self.user
         return cleaned

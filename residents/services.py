@@ -19,6 +19,7 @@ from residents import excel
 from residents.choices import DocumentType, HouseholdKind, Relation
 from residents.models import Building, Household, Resident, ResidentTag
 from residents.presenters import visible_tags
+from residents.privacy import sees_birth_date, shown_birth, shown_registered_address
 from shequ.access import Access
 from shequ.id_numbers import parse_id_number
 from shequ.models import AccessLog, Community, User
@@ -444,13 +445,15 @@ def residents_export(
                 "document_type": resident.get_document_type_display(),
                 "id_number": resident.id_number if whole else resident.id_number_masked,
                 "sex": resident.get_sex_display(),
-                "birth_date": resident.birth_date,
+                "birth_date": resident.birth_date
+                if sees_birth_date(access, resident)
+                else shown_birth(access, resident),
                 "mobile": resident.mobile if whole else resident.mobile_masked,
                 "ethnicity": resident.ethnicity,
                 "political_status": resident.get_political_status_display(),
                 "education": resident.get_education_display(),
                 "marital_status": resident.get_marital_status_display(),
-                "registered_address": resident.registered_address,
+                "registered_address": shown_registered_address(access, resident),
                 "residence_status": resident.get_residence_status_display(),
                 "residence_type": resident.get_residence_type_display(),
                 "tags": "、".join(t.name for t in visible_tags(resident.tags.all(), access)),

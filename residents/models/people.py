@@ -59,25 +59,38 @@ class ResidentQuerySet(ScopedQuerySet):
         return self.filter(age_group_q(group, today))
 
     def search(self, text: str) -> ResidentQuerySet:
-        """One box: a name (simplified or traditional), pinyin initials, the last digits of an ID
-        or mobile number, or a whole ID number."""
+        """One box: a name (simplified or traditional), pinyin initials, or the last 1–4 digits
+        of an ID or mobile number. A whole number is never searched here, because the box is a
+        GET and its text lands in URLs and server logs: `lookup` takes it, by POST."""
         text = "".join(text.split())
-        if not text:
+        if not text or personal_data.is_number_query(text):
             return self
         q = Q(name_simplified__contains=chinese.simplified(text))
         if text.isascii() and text.isalpha():
             initials = text.lower()
             q |= Q(name_initials__startswith=initials) | Q(name_initials__contains=f" {initials}")
         number = text.upper()
-        if number[:-1].isdigit() and (number[-1].isdigit() or number[-1] == "X"):
-            if len(number) <= 4:
-                q |= Q(id_number_masked__endswith=number) | Q(mobile_masked__endswith=number)
-            else:
-                with contextlib.suppress(ValidationError):
-                    number = parse_id_number(number).number
-                q |= Q(id_number_hash=personal_data.lookup_hash(number))
-                q |= Q(mobile_hash=personal_data.lookup_hash(normalize_mainland_mobile(number)))
+        if (
+            len(number) <= 4
+            and number[:-1].isdigit()
+            and (number[-1].isdigit() or number[-1] == "X")
+        ):
+            # Masks end with these characters, so the answer tells no more than the list shows.
+            q |= Q(id_number_masked__endswith=number) | Q(mobile_masked__endswith=number)
         return self.filter(q)
+
+    def lookup(self, text: str) -> ResidentQuerySet:
+        """Residents whose whole ID, document or mobile number is `text`, found by hash."""
+        number = personal_data.normalize_number_query(text)
+        if not number:
+            return self.none()
+        with contextlib.suppress(ValidationError):
+            number = parse_id_number(number).number
+        hashes = {
+            personal_data.lookup_hash(value)
+            for value in (number, normalize_mainland_mobile(number))
+        }
+        return self.filter(Q(id_number_hash__in=hashes) | Q(mobile_hash__in=hashes))
 
 
 def age_group_q(group: str, today: datetime.date | None = None) -> Q:
@@ -169,7 +182,13 @@ class Resident(ScopedModel):
 
     scope_grid_unit = "household__building__grid_unit"
     # Whole ID and phone numbers are for the community's own staff, and every reveal is logged.
-    scope_roles = {**REGISTRY_ROLES, "reveal": frozenset({Role.COMMUNITY_STAFF})}
+    # A grid worker may call the people of their own grid units (`call`, a logged reveal of the
+    # mobile number alone).
+    scope_roles = {
+        **REGISTRY_ROLES,
+        "reveal": frozenset({Role.COMMUNITY_STAFF}),
+        "call": frozenset({Role.COMMUNITY_STAFF, Role.GRID_WORKER}),
+    }
 
     objects = ResidentQuerySet.as_manager()
 
@@ -244,12 +263,12 @@ class Resident(ScopedModel):
     def set_id_number(self, number: str) -> None:
         self.id_number_ciphertext = personal_data.encrypt(number) if number else ""
         self.id_number_hash = personal_data.lookup_hash(number) if number else ""
-        self.id_number_masked = personal_data.mask(number, 4, 4) if number else ""
+        self.id_number_masked = personal_data.mask_document(number) if number else ""
 
     def set_mobile(self, mobile: str) -> None:
         self.mobile_ciphertext = personal_data.encrypt(mobile) if mobile else ""
         self.mobile_hash = personal_data.lookup_hash(mobile) if mobile else ""
-        self.mobile_masked = personal_data.mask(mobile, 3, 4) if mobile else ""
+        self.mobile_masked = personal_data.mask_mobile(mobile) if mobile else ""
 
     @property
     def id_number(self) -> str:

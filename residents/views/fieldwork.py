@@ -99,7 +99,11 @@ class DueVisitListView(ScopedMixin, ListView):
 
     def get_context_data(self, **kwargs):
         grid_units = GridUnit.objects.visible_to(self.request.user)
-        return super().get_context_data(grid_units=grid_units, today=timezone.localdate(), **kwargs)
+        access = self.request.access
+        may_call = access.is_admin or bool(Resident.scope_roles["call"] & access.roles)
+        return super().get_context_data(
+            grid_units=grid_units, today=timezone.localdate(), may_call=may_call, **kwargs
+        )
 
 
 class FieldLogEntryListView(ObjectListView):
@@ -158,7 +162,7 @@ class FieldLogEntryDetailView(ObjectDetailView):
         kwargs.setdefault("comment_form", FieldLogCommentForm() if self.may_comment() else None)
         return super().get_context_data(
             comments=self.object.comments.select_related("author"),
-            residents=self.object.residents.all(),
+            residents=self.object.residents.visible_to(self.request.user),
             history=history_rows(self.object, self.request.access),
             **kwargs,
         )

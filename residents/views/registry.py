@@ -18,6 +18,7 @@ from residents.filters import (
 from residents.forms import BuildingForm, HouseholdForm, MoveOutForm, ResidentForm
 from residents.models import Building, FieldLogEntry, Household, Resident, Visit
 from residents.presenters import building_grid, history_rows, visible_tags
+from residents.privacy import redact_history
 from shequ.models import GridUnit
 from shequ.models.scoping import CHANGE
 from shequ.queries import count_related
@@ -59,9 +60,18 @@ class BuildingDetailView(ObjectDetailView):
     template_name = "residents/building_detail.html"
 
     def get_context_data(self, **kwargs):
-        households = self.object.households.prefetch_related(
-            Prefetch("members", queryset=Resident.objects.filter(LIVING), to_attr="living")
-        ).select_related("head")
+        user = self.request.user
+        households = (
+            self.object.households.visible_to(user)
+            .prefetch_related(
+                Prefetch(
+                    "members",
+                    queryset=Resident.objects.visible_to(user).filter(LIVING),
+                    to_attr="living",
+                )
+            )
+            .select_related("head")
+        )
         rows, unplaced = building_grid(self.object, list(households))
         return super().get_context_data(
             rows=rows,
@@ -101,7 +111,11 @@ class HouseholdDetailView(ObjectDetailView):
 
     def get_context_data(self, **kwargs):
         household = self.object
-        members = list(household.members.prefetch_related("tags").order_by("status", "pk"))
+        members = list(
+            household.members.visible_to(self.request.user)
+            .prefetch_related("tags")
+            .order_by("status", "pk")
+        )
         former_ids = (
             Resident.history.filter(household_id=household.pk)
             .exclude(id__in=[m.pk for m in members])
@@ -111,7 +125,9 @@ class HouseholdDetailView(ObjectDetailView):
             members=[m for m in members if m.status == Status.LIVING],
             left=[m for m in members if m.status != Status.LIVING],
             moved_to_other=Resident.objects.visible_to(self.request.user).filter(pk__in=former_ids),
-            visits=household.visits.select_related("visitor").prefetch_related("residents")[:20],
+            visits=household.visits.visible_to(self.request.user)
+            .select_related("visitor")
+            .prefetch_related("residents")[:20],
             field_log=FieldLogEntry.objects.visible_to(self.request.user)
             .filter(residents__household=household)
             .select_related("author", "grid_unit")
@@ -175,17 +191,27 @@ class ResidentDetailView(ObjectDetailView):
     template_name = "residents/resident_detail.html"
 
     def get_context_data(self, **kwargs):
-        resident = self.object
+        resident, user, access = self.object, self.request.user, self.request.access
+        # Related rows go through visible_to like the page's own: a field-log entry of another
+        # grid unit may mention this resident, and its text is not this user's to read.
         return super().get_context_data(
-            tags=visible_tags(resident.tags.all(), self.request.access),
-            housemates=resident.household.members.filter(LIVING).exclude(pk=resident.pk),
-            visits=visits_of(resident, self.request.user)[:20],
-            field_log=resident.field_log.select_related("author", "grid_unit")[:20],
-            history=history_rows(resident, self.request.access),
-            may_reveal=Resident.objects.visible_to(self.request.user, "reveal")
-            .filter(pk=resident.pk)
-            .exists(),
+            tags=visible_tags(resident.tags.all(), access),
+            housemates=resident.household.members.visible_to(user)
+            .filter(LIVING)
+            .exclude(pk=resident.pk),
+            visits=visits_of(resident, user)[:20],
+            field_log=resident.field_log.visible_to(user).select_related("author", "grid_unit")[
+                :20
+            ],
+            history=redact_history(history_rows(resident, access), access, resident),
+            may_reveal=self.may(resident, "reveal"),
+            may_call=self.may(resident, "call"),
             **kwargs,
+        )
+
+    def may(self, resident: Resident, action: str) -> bool:
+        return (
+            Resident.objects.visible_to(self.request.user, action).filter(pk=resident.pk).exists()
         )
 
 

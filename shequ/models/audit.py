@@ -12,6 +12,15 @@ from shequ.net import client_ip
 class AccessLog(models.Model):
     """A sensitive read: who saw what personal data of whom, and when (PIPL)."""
 
+    # Actions (the `action` column). A whole-number search confirms or refutes a guess of the
+    # number, so it is a use of it: one row per resident found, or one against the searcher's
+    # community when nobody is (never the number itself).
+    VIEW_PERSONAL_NUMBERS = "view_personal_numbers"
+    EXPORT_PERSONAL_NUMBERS = "export_personal_numbers"
+    SEARCH_BY_NUMBER = "search_by_number"
+    SEARCH_BY_NUMBER_NOT_FOUND = "search_by_number_not_found"
+    CALL = "call"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -37,10 +37,10 @@ def test_search_keys_hashes_and_masks_are_the_models_own():
         assert resident.name_simplified == chinese.simplified(resident.name)
         assert resident.name_initials == chinese.initials(resident.name)
         assert resident.id_number_hash == personal_data.lookup_hash(resident.id_number)
-        assert resident.id_number_masked == personal_data.mask(resident.id_number, 4, 4)
+        assert resident.id_number_masked == personal_data.mask_document(resident.id_number)
         if resident.mobile:
             assert resident.mobile_hash == personal_data.lookup_hash(resident.mobile)
-            assert resident.mobile_masked == personal_data.mask(resident.mobile, 3, 4)
+            assert resident.mobile_masked == personal_data.mask_mobile(resident.mobile)
 
 
 def test_every_household_has_one_head_and_fits_its_building():

@@ -46,11 +46,13 @@ def test_one_box_finds_by_name_pinyin_or_last_digits(client, world, typed, found
         assert (resident.name in html) == (i in found), (typed, resident.name)
 
 
-def test_a_full_id_number_finds_exactly_one_person(client, world):
+def test_a_full_id_number_typed_in_the_get_search_box_is_not_searched(client, world):
+    """It would sit in the URL, the browser history and the server's access log."""
     target = world.residents[2]
     html = page(client, world.alice, q=target.id_number.lower())
-    assert target.name in html
-    assert world.residents[0].name not in html
+    assert "完整的证件号码或手机号码不在搜索框中查找" in html
+    assert target.name in html and world.residents[0].name in html  # the box was ignored
+    assert not AccessLog.objects.exists()
 
 
 def test_a_grid_worker_sees_only_the_residents_of_their_grid_units(client, world):
