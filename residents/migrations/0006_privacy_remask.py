@@ -49,6 +49,6 @@ def remask(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("residents", "0004_resident_indexes")]
+    dependencies = [("residents", "0005_datasense_dates_heads_buildings_tag_history")]
 
     operations = [migrations.RunPython(remask, migrations.RunPython.noop, elidable=False)]
