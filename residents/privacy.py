@@ -106,10 +106,9 @@ def redact_history(rows: list, access: Access, resident: Resident) -> list:
         Resident._meta.get_field("registered_address").verbose_name: _province_value,
     }
     for row in rows:
-        row.changes = [
-            (field, shown[field](old), shown[field](new)) if field in shown else (field, old, new)
-            for field, old, new in row.changes
-        ]
+        for change in row.changes:
+            if redact := shown.get(change.label):
+                change.old, change.new = redact(change.old), redact(change.new)
     return rows
 
 

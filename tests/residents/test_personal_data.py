@@ -85,7 +85,7 @@ def test_the_data_migration_remasks_rows_and_their_history(world):
     short.id_number_masked = "01234567"  # the old mask of an 8-character 台胞证: all of it
     short.save()
 
-    migration = importlib.import_module("residents.migrations.0005_privacy_remask")
+    migration = importlib.import_module("residents.migrations.0006_privacy_remask")
     migration.remask(apps, None)
 
     resident.refresh_from_db()
