@@ -4,6 +4,7 @@ import logging
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.urls import reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -18,8 +19,9 @@ UNREACHABLE = {"BACKEND": "shequ.cache.FallbackRedisCache", "LOCATION": "redis:/
 
 @pytest.fixture
 def redis_down(settings):
-    fallback_cache._retry_at.clear()
     settings.CACHES = {"default": UNREACHABLE}
+    cache.clear()  # the process's fallback, which outlives a test
+    fallback_cache._retry_at.clear()  # so the test sees the outage begin
     yield
     fallback_cache._retry_at.clear()
 
