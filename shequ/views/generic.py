@@ -87,6 +87,16 @@ class ObjectListView(ScopedMixin, FilterView):
         kwargs["queryset"] = self.sort_queryset(kwargs["queryset"])
         return kwargs
 
+    def active_filters(self) -> list[str]:
+        """The filters the user set to something other than their default (a phone shows the
+        folded filters open, with this count, when there are any)."""
+        defaults = self.filterset_class(None, request=self.request).data
+        return [
+            name
+            for name in self.filterset.form.fields
+            if (value := self.request.GET.get(name)) and value != defaults.get(name)
+        ]
+
     def get_context_data(self, **kwargs):
         access, add_url = self.request.access, None
         may_add = access.is_admin or self.queryset.model.scope_roles[CHANGE] & access.roles
@@ -98,9 +108,7 @@ class ObjectListView(ScopedMixin, FilterView):
             add_url=add_url,
             sort=self.get_sort(),
             partial=self.is_partial(),
-            active_filters=[
-                name for name in self.filterset.form.fields if self.request.GET.get(name)
-            ],
+            active_filters=self.active_filters(),
             **kwargs,
         )
 
