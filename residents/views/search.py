@@ -26,12 +26,13 @@ def clean_query(text: str) -> str:
 
 
 def household_matches(households, text: str):
-    """Households whose 户号 or room contains the text, whose building and room it names, or
+    """Households whose 户号 or room contains the text, whose building and room it begins, or
     with a living member of that name (simplified or traditional) or pinyin initials."""
     condition = Q(number__icontains=text) | Q(room__icontains=text)
     if dwelling := _DWELLING.match(text):
         building, unit, room = dwelling.groups()
-        here = Q(building__number__regex=rf"^{building}(号楼|号|栋|幢)?$", room__iexact=room)
+        # The room as far as typed: "3-30" already offers 301 and 302.
+        here = Q(building__number__regex=rf"^{building}(号楼|号|栋|幢)?$", room__istartswith=room)
         condition |= here & Q(unit=unit) if unit else here
     name = simplified(text).replace(" ", "")
     members = Resident.objects.filter(household=OuterRef("pk"), status=Status.LIVING)

@@ -27,6 +27,11 @@ def test_it_finds_a_household_by_number_room_building_and_room_or_a_members_name
     assert search(client, world.alice, "甲机密1") == [f"1号楼1单元301 · {first.number}"]
     assert search(client, world.alice, "q-7") == ["1号楼2单元302 · Q-7"]
     assert search(client, world.alice, "1-302") == ["1号楼2单元302 · Q-7"]
+    assert search(client, world.alice, "1-30") == [
+        f"1号楼1单元301 · {first.number}",
+        "1号楼2单元302 · Q-7",
+    ]
+    assert search(client, world.alice, "2-30") == [f"2号楼1单元301 · {SECRET}2"]
     assert search(client, world.alice, "1号楼1单元301") == [f"1号楼1单元301 · {first.number}"]
     assert search(client, world.alice, f"王{SECRET}") == [f"1号楼1单元301 · {first.number}"]
     # Pinyin initials, and a traditional spelling of the name.
