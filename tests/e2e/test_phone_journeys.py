@@ -94,3 +94,8 @@ def test_on_a_phone_the_filters_fold_away_behind_one_button(world, live_server, 
     expect(phone.get_by_label("搜索")).to_be_visible()
     expect(phone.get_by_role("button", name="筛选 1")).to_be_visible()
     expect(table.locator("th[aria-sort=ascending]")).to_have_text("年龄▲")
+
+    # A filter changed after sorting keeps the sort (the table told the form, out of band).
+    phone.get_by_label("网格").select_option(label=f"{SECRET}第1网格")
+    expect(phone).to_have_url(re.compile(r"grid_unit=\d+.*&sort=age$"))
+    expect(table.locator("th[aria-sort=ascending]")).to_have_text("年龄▲")
