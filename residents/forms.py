@@ -7,8 +7,13 @@ from residents.models import Building, FieldLogComment, FieldLogEntry, Household
 from shequ.forms import MobileField, ScopedModelForm
 from shequ.id_numbers import parse_id_number
 from shequ.personal_data import lookup_hash
+from shequ.widgets import SearchSelect
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# A community has hundreds of households: the pickers search as you type.
+HOUSEHOLD_PICKER = SearchSelect(
+    "residents:household_search", placeholder=_("输入户号、门牌（如 3-301）或成员姓名")
+)
 
 
 class BuildingForm(ScopedModelForm):
@@ -54,6 +59,7 @@ class ResidentForm(ScopedModelForm):
             "moved_in_on", "notes",
         ]  # fmt: skip
         widgets = {
+            "household": HOUSEHOLD_PICKER,
             "birth_date": DATE_INPUT,
             "moved_in_on": DATE_INPUT,
             "tags": forms.CheckboxSelectMultiple,
@@ -185,6 +191,7 @@ class VisitForm(ScopedModelForm):
         model = Visit
         fields = ["household", "residents", "visited_on", "notes", "follow_up"]
         widgets = {
+            "household": HOUSEHOLD_PICKER,
             "visited_on": DATE_INPUT,
             "residents": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 3}),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from residents.views import excel, fieldwork, overview, personal, registry
+from residents.views import excel, fieldwork, overview, personal, registry, search
 
 app_name = "residents"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("buildings/<int:pk>/edit/", registry.BuildingUpdateView.as_view(), name="building_edit"),
     path("households/", registry.HouseholdListView.as_view(), name="household_list"),
     path("households/add/", registry.HouseholdCreateView.as_view(), name="household_add"),
+    path("households/search/", search.HouseholdSearchView.as_view(), name="household_search"),
     path("households/<int:pk>/", registry.HouseholdDetailView.as_view(), name="household_detail"),
     path(
         "households/<int:pk>/edit/", registry.HouseholdUpdateView.as_view(), name="household_edit"

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db.models import Max, Min, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
@@ -34,6 +35,12 @@ class VisitCreateView(ObjectCreateView):
         return {"household": self.request.GET.get("household"), "visited_on": timezone.localdate()}
 
     def get_success_url(self):
+        # Started from 待走访, the worker goes back to the list to take the next person.
+        back = self.request.POST.get("next") or self.request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            back, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return back
         return self.object.household.get_absolute_url()
 
 
@@ -110,6 +117,11 @@ class FieldLogEntryListView(ObjectListView):
     queryset = FieldLogEntry.objects.select_related("author", "grid_unit", "building")
     filterset_class = FieldLogEntryFilterSet
     title = _("民情日志")
+    sortable = {
+        "date": "date",
+        "grid_unit": ("grid_unit__community__code", "grid_unit__number"),
+        "author": "author__name",
+    }
     add_url_name = "residents:fieldlogentry_add"
     table_template_name = "residents/_fieldlogentry_table.html"
 

@@ -42,6 +42,13 @@ class GridUnitListView(ObjectListView):
     )
     filterset_class = GridUnitFilterSet
     title = _("网格")
+    sortable = {
+        "name": "name",
+        "code": ("community__code", "number"),
+        "community": "community__name",
+        "buildings": "building_count",
+        "residents": "resident_count",
+    }
     table_template_name = "residents/_gridunit_table.html"
 
 
@@ -51,6 +58,13 @@ class BuildingListView(ObjectListView):
     )
     filterset_class = BuildingFilterSet
     title = _("楼栋")
+    sortable = {
+        "number": "number",
+        "grid_unit": ("grid_unit__community__code", "grid_unit__number"),
+        "kind": "kind",
+        "floors": ("units", "floors"),
+        "households": "household_count",
+    }
     add_url_name = "residents:building_add"
     table_template_name = "residents/_building_table.html"
 
@@ -101,6 +115,13 @@ class HouseholdListView(ObjectListView):
     )
     filterset_class = HouseholdFilterSet
     title = _("住户")
+    sortable = {
+        "address": ("building__number", "unit", "room"),
+        "number": "number",
+        "head": ("head__name_initials", "head__name_simplified"),
+        "kind": "kind",
+        "members": "member_count",
+    }
     add_url_name = "residents:household_add"
     table_template_name = "residents/_household_table.html"
 
@@ -161,6 +182,13 @@ class ResidentListView(ObjectListView):
     queryset = Resident.objects.select_related("household__building").prefetch_related("tags")
     filterset_class = ResidentFilterSet
     title = _("居民")
+    # Names sort by pinyin initials, as a printed roster does.
+    sortable = {
+        "name": ("name_initials", "name_simplified"),
+        "sex": "sex",
+        "age": "-birth_date",
+        "address": ("household__building__number", "household__unit", "household__room"),
+    }
     add_url_name = "residents:resident_add"
     template_name = "residents/resident_list.html"
     table_template_name = "residents/_resident_table.html"

@@ -11,6 +11,13 @@ class CommunityListView(ObjectListView):
     queryset = Community.objects.select_related("street__district")
     filterset_class = CommunityFilterSet
     title = _("社区")
+    sortable = {
+        "name": "name",
+        "street": ("street__code", "street__name"),
+        "district": "street__district__code",
+        "code": "code",
+        "grid_units": "grid_unit_count",
+    }
     table_template_name = "shequ/_community_table.html"
 
     def get_queryset(self):

@@ -4,12 +4,17 @@ user's scope is a 404 whatever the view does afterwards."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
+from django.db.models import Expression, F, OrderBy, QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
 from shequ.models.scoping import CHANGE, VIEW, ScopedQuerySet
+
+# A field name ("-birth_date" runs against the column's direction) or an expression, such as a
+# natural-order key.
+SortKey = str | Expression
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -30,18 +35,67 @@ class ScopedMixin(LoginRequiredMixin):
 
 
 class ObjectListView(ScopedMixin, FilterView):
-    """A filtered, paginated list; htmx requests get just the table so filters apply in place."""
+    """A filtered, paginated list; htmx requests get just the table so filters apply in place.
+
+    `sortable` maps the keys a column header may ask for (`?sort=name`, `?sort=-name`) to the
+    fields or expressions that order the rows as the column shows them; a field written
+    "-birth_date" runs against the key (age ascending is birth date descending). Unknown keys
+    are ignored, and the primary key breaks ties so a page boundary never moves between two
+    requests."""
 
     paginate_by = 25
     template_name = "object_list.html"
     table_template_name: str
     title: str
     add_url_name: str | None = None
+    sortable: dict[str, SortKey | tuple[SortKey, ...]] = {}
+
+    def is_partial(self) -> bool:
+        return bool(self.request.headers.get("HX-Request")) and not self.request.headers.get(
+            "HX-Boosted"
+        )
 
     def get_template_names(self) -> list[str]:
-        if self.request.headers.get("HX-Request") and not self.request.headers.get("HX-Boosted"):
-            return [self.table_template_name]
-        return [self.template_name]
+        return [self.table_template_name if self.is_partial() else self.template_name]
+
+    def get_sort(self) -> str:
+        """The requested sort if it names a declared key, else "" (the model's own order)."""
+        sort = self.request.GET.get("sort", "").strip()
+        return sort if sort.removeprefix("-") in self.sortable else ""
+
+    def sort_queryset(self, queryset: QuerySet) -> QuerySet:
+        sort = self.get_sort()
+        if not sort:
+            return queryset
+        descending = sort.startswith("-")
+        keys = self.sortable[sort.removeprefix("-")]
+        ordering: list[OrderBy] = []
+        for key in keys if isinstance(keys, tuple) else (keys,):
+            against = isinstance(key, str) and key.startswith("-")
+            expression = F(key.removeprefix("-")) if isinstance(key, str) else key
+            # Empty values go last either way, on PostgreSQL and SQLite alike.
+            if against != descending:
+                ordering.append(expression.desc(nulls_last=True))
+            else:
+                ordering.append(expression.asc(nulls_last=True))
+        tie = F("pk").desc() if descending else F("pk").asc()
+        return queryset.order_by(*ordering, tie)
+
+    def get_filterset_kwargs(self, filterset_class):
+        # Sorted here, after a subclass's get_queryset, so annotations it adds can be sort keys.
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["queryset"] = self.sort_queryset(kwargs["queryset"])
+        return kwargs
+
+    def active_filters(self) -> list[str]:
+        """The filters the user set to something other than their default (a phone shows the
+        folded filters open, with this count, when there are any)."""
+        defaults = self.filterset_class(None, request=self.request).data
+        return [
+            name
+            for name in self.filterset.form.fields
+            if (value := self.request.GET.get(name)) and value != defaults.get(name)
+        ]
 
     def get_context_data(self, **kwargs):
         access, add_url = self.request.access, None
@@ -52,6 +106,9 @@ class ObjectListView(ScopedMixin, FilterView):
             title=self.title,
             table_template_name=self.table_template_name,
             add_url=add_url,
+            sort=self.get_sort(),
+            partial=self.is_partial(),
+            active_filters=self.active_filters(),
             **kwargs,
         )
 

@@ -93,17 +93,35 @@ def login() -> Callable:
     return _login
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser) -> Iterator:
+    """A page on a 390-px phone with a touch screen, as grid workers use it."""
+    context = browser.new_context(
+        locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1
+    )
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def screenshot() -> Callable:
-    """Return `screenshot(page, name)`: save docs/screenshots/<name>.png when SHEQU_SCREENSHOTS=1.
-
-    Off by default, so ordinary test runs never rewrite the README's images.
+    """Return `screenshot(page, name)`: always take the screenshot of what the viewport shows
+    (so the page is proven to render), and save it as docs/screenshots/<name>.png when
+    SHEQU_WRITE_SCREENSHOTS=1. Off by default, so ordinary runs never rewrite the README's images.
     """
 
-    def _screenshot(page, name: str) -> None:
-        if os.environ.get("SHEQU_SCREENSHOTS") != "1":
-            return
-        SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS_DIR / f"{name}.png"), full_page=True)
+    def _screenshot(page, name: str) -> bytes:
+        png = page.screenshot(animations="disabled", caret="hide")
+        assert png.startswith(b"\x89PNG")
+        if os.environ.get("SHEQU_WRITE_SCREENSHOTS") == "1":
+            SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
+            (SCREENSHOTS_DIR / f"{name}.png").write_bytes(png)
+        return png
 
     return _screenshot

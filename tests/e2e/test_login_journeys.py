@@ -34,7 +34,7 @@ def test_community_worker_logs_in_by_username_or_phone_and_sees_her_community(
 
 
 def test_district_official_sees_only_the_communities_of_his_district(
-    world, live_server, page, login, screenshot
+    world, live_server, page, login
 ):
     sibling = CommunityFactory(
         street=StreetFactory(district=world.district, name=f"{SECRET}东街道", code="370301002"),
@@ -52,7 +52,6 @@ def test_district_official_sees_only_the_communities_of_his_district(
     expect(home_table.get_by_role("link", name=world.community.name)).to_be_visible()
     expect(home_table.get_by_role("link", name=sibling.name)).to_be_visible()
     expect(page.locator("body")).not_to_contain_text(world.other_community.name)
-    screenshot(page, "home-official")
 
     page.get_by_role("navigation").get_by_role("link", name="社区", exact=True).click()
 
@@ -65,11 +64,10 @@ def test_district_official_sees_only_the_communities_of_his_district(
     expect(page.locator("body")).not_to_contain_text(world.other_community.name)
 
 
-def test_wrong_password_shows_an_error_in_place(world, live_server, page, login, screenshot):
+def test_wrong_password_shows_an_error_in_place(world, live_server, page, login):
     page.goto(f"{live_server.url}/accounts/login/")
     expect(page.get_by_role("heading", name="登录")).to_be_visible()
     expect(page.get_by_placeholder("用户名、手机号码或电子邮箱")).to_be_visible()
-    screenshot(page, "login")
 
     login(page, live_server, "alice", "not-the-password")
 
