@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,7 @@ from residents.filters import (
 from residents.forms import BuildingForm, HouseholdForm, MoveOutForm, ResidentForm
 from residents.models import Building, FieldLogEntry, Household, Resident, Visit
 from residents.presenters import building_grid, history_rows, visible_tags
-from residents.privacy import redact_history
+from residents.privacy import REVEAL, redact_history
 from shequ.models import GridUnit
 from shequ.models.scoping import CHANGE
 from shequ.queries import count_related
@@ -182,13 +183,21 @@ class ResidentListView(ObjectListView):
     queryset = Resident.objects.select_related("household__building").prefetch_related("tags")
     filterset_class = ResidentFilterSet
     title = _("居民")
+
     # Names sort by pinyin initials, as a printed roster does.
-    sortable = {
-        "name": ("name_initials", "name_simplified"),
-        "sex": "sex",
-        "age": "-birth_date",
-        "address": ("household__building__number", "household__unit", "household__room"),
-    }
+    @property
+    def sortable(self) -> dict:
+        # Those who see only birth years get ages ordered by year: an order by the whole date
+        # would tell them which of two residents born in one year is older (residents/privacy.py).
+        access = self.request.access
+        by_date = access.is_admin or not (access.roles - Resident.scope_roles[REVEAL])
+        return {
+            "name": ("name_initials", "name_simplified"),
+            "sex": "sex",
+            "age": "-birth_date" if by_date else ExtractYear("birth_date") * -1,
+            "address": ("household__building__number", "household__unit", "household__room"),
+        }
+
     add_url_name = "residents:resident_add"
     template_name = "residents/resident_list.html"
     table_template_name = "residents/_resident_table.html"
