@@ -57,7 +57,9 @@ def history_rows(obj, limit: int = 20) -> list[HistoryRow]:
     """Who changed what and when, newest first, with field labels instead of column names."""
     records = list(obj.history.select_related("history_user")[: limit + 1])
     rows = []
-    for record, previous in zip(records, [*records[1:], None], strict=True):
+    # Rows loaded in bulk (the city generator, a legacy migration) have no history at all.
+    previous_records = [*records[1:], None] if records else []
+    for record, previous in zip(records, previous_records, strict=True):
         changes = []
         if previous is not None:
             for change in record.diff_against(previous).changes:

@@ -17,6 +17,7 @@ from residents.presenters import visible_tags
 from residents.services import communities_for_import, residents_export, residents_import
 from shequ.models import Community
 from shequ.models.scoping import CHANGE
+from shequ.params import query_int
 from shequ.views.generic import ScopedMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -95,8 +96,8 @@ class ResidentImportTemplateView(ImportAccessMixin, View):
         communities = list(self.communities)
         if len(communities) == 1:
             return communities[0]
-        wanted = self.request.GET.get("community", "")
-        return next((c for c in communities if str(c.pk) == wanted), None)
+        wanted = query_int(self.request, "community")
+        return next((c for c in communities if c.pk == wanted), None)
 
 
 class ResidentImportView(ImportAccessMixin, View):

@@ -14,6 +14,7 @@ from residents.filters import FieldLogEntryFilterSet
 from residents.forms import FieldLogCommentForm, FieldLogEntryForm, VisitForm
 from residents.models import FieldLogEntry, Resident, ResidentTag, Visit
 from shequ.models import GridUnit
+from shequ.params import query_int, query_row
 from shequ.views.generic import ObjectCreateView, ObjectDetailView, ObjectListView, ScopedMixin
 
 
@@ -24,7 +25,8 @@ class VisitCreateView(ObjectCreateView):
     success_message = _("已记录走访：%(object)s。")
 
     def get_initial(self):
-        return {"household": self.request.GET.get("household"), "visited_on": timezone.localdate()}
+        today = timezone.localdate()
+        return {"household": query_int(self.request, "household"), "visited_on": today}
 
     def get_success_url(self):
         return self.object.household.get_absolute_url()
@@ -61,7 +63,7 @@ class DueVisitListView(ScopedMixin, ListView):
 
     def get_queryset(self):
         residents = super().get_queryset()
-        if grid_unit := self.request.GET.get("grid_unit", "").strip():
+        if grid_unit := query_int(self.request, "grid_unit"):
             residents = residents.filter(household__building__grid_unit=grid_unit)
         return (
             due_visits(residents, timezone.localdate())
@@ -71,7 +73,12 @@ class DueVisitListView(ScopedMixin, ListView):
 
     def get_context_data(self, **kwargs):
         grid_units = GridUnit.objects.visible_to(self.request.user)
-        return super().get_context_data(grid_units=grid_units, today=timezone.localdate(), **kwargs)
+        return super().get_context_data(
+            grid_units=grid_units,
+            chosen_grid_unit=query_int(self.request, "grid_unit"),
+            today=timezone.localdate(),
+            **kwargs,
+        )
 
 
 class FieldLogEntryListView(ObjectListView):
@@ -97,9 +104,8 @@ class FieldLogEntryCreateView(ObjectCreateView):
         return initial
 
     def mentioned(self) -> Resident | None:
-        pk = self.request.GET.get("resident", "")
         visible = Resident.objects.visible_to(self.request.user).select_related("household")
-        return visible.filter(pk=pk).first() if pk.isdigit() else None
+        return query_row(self.request, "resident", visible)
 
     def get_form_kwargs(self):
         resident = self.mentioned()
