@@ -102,6 +102,11 @@ def constraint_fields(constraint: BaseConstraint) -> set[str]:
     return _names_in(getattr(constraint, "condition", None))
 
 
+def _involved(constraint: BaseConstraint) -> set[str]:
+    """Every field the constraint reads, its condition's included."""
+    return constraint_fields(constraint) | _names_in(getattr(constraint, "condition", None))
+
+
 class ScopedModelForm(ModelForm):
     """A model form whose choices of scoped rows are only the rows the user may see, and which
     checks every constraint of its model as a message in place, never a database error.
@@ -156,7 +161,7 @@ class ScopedModelForm(ModelForm):
         # full_clean() has already checked the constraints that involve form fields only.
         for model, constraints in self.instance.get_constraints():
             for constraint in constraints:
-                if not constraint_fields(constraint) & added:
+                if not _involved(constraint) & added:
                     continue
                 try:
                     constraint.validate(model, self.instance, exclude=exclude)
