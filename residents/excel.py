@@ -36,6 +36,7 @@ from residents.choices import (
     ResidenceType,
     Sex,
 )
+from shequ.text import strip_control
 
 TITLE = "人口信息采集表"
 INSTRUCTIONS_TITLE = "填写说明"
@@ -65,7 +66,7 @@ def _text(value: object) -> str:
         value = int(value)
     if isinstance(value, datetime.datetime | datetime.date):
         raise ValidationError(_("应填写文字，不是日期。"))
-    return str(value).strip()
+    return strip_control(str(value)).strip()
 
 
 def _code(value: object) -> str:
@@ -421,6 +422,9 @@ def export_workbook(sheet_data: ExportSheet) -> bytes:
         cells = []
         for column in columns:
             value = row.get(column.key)
+            if isinstance(value, str):
+                # Rows saved before input was cleaned may still hold a vertical tab from Word.
+                value = strip_control(value)
             if value in (None, "") or not (column.number_format or _formula_like(value)):
                 cells.append(value)
                 continue

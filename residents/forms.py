@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from residents.choices import DocumentType, Relation, Status
 from residents.models import Building, FieldLogComment, FieldLogEntry, Household, Resident, Visit
-from shequ.forms import MobileField, ScopedModelForm
+from shequ.forms import MobileField, ModelForm, ScopedModelForm
 from shequ.id_numbers import parse_id_number
 from shequ.personal_data import lookup_hash
 from shequ.widgets import SearchSelect
@@ -155,7 +155,7 @@ class ResidentForm(ScopedModelForm):
         super()._post_clean()
 
 
-class MoveOutForm(forms.ModelForm):
+class MoveOutForm(ModelForm):
     """Moving out and death are status changes; the person stays in the household's history."""
 
     class Meta:
@@ -200,7 +200,7 @@ class VisitForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        household = self.initial.get("household") or self.data.get("household")
+        household = self.chosen_row("household")
         self.fields["residents"].queryset = self.fields["residents"].queryset.filter(
             household=household, status=Status.LIVING
         )
@@ -264,7 +264,7 @@ class FieldLogEntryForm(ScopedModelForm):
         return cleaned
 
 
-class FieldLogCommentForm(forms.ModelForm):
+class FieldLogCommentForm(ModelForm):
     class Meta:
         model = FieldLogComment
         fields = ["text"]

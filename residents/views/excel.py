@@ -18,6 +18,7 @@ from residents.services import communities_for_import, residents_export, residen
 from shequ.models import Community
 from shequ.models.scoping import CHANGE
 from shequ.net import client_ip
+from shequ.params import query_int
 from shequ.views.generic import ScopedMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -96,8 +97,8 @@ class ResidentImportTemplateView(ImportAccessMixin, View):
         communities = list(self.communities)
         if len(communities) == 1:
             return communities[0]
-        wanted = self.request.GET.get("community", "")
-        return next((c for c in communities if str(c.pk) == wanted), None)
+        wanted = query_int(self.request, "community")
+        return next((c for c in communities if c.pk == wanted), None)
 
 
 class ResidentImportView(ImportAccessMixin, View):

@@ -16,6 +16,7 @@ from residents.forms import FieldLogCommentForm, FieldLogEntryForm, VisitForm
 from residents.models import FieldLogEntry, Resident, ResidentTag, Visit
 from residents.presenters import history_rows
 from shequ.models import GridUnit
+from shequ.params import query_int, query_row
 from shequ.views.generic import (
     ObjectCreateView,
     ObjectDetailView,
@@ -32,7 +33,8 @@ class VisitCreateView(ObjectCreateView):
     success_message = _("已记录走访：%(object)s。")
 
     def get_initial(self):
-        return {"household": self.request.GET.get("household"), "visited_on": timezone.localdate()}
+        today = timezone.localdate()
+        return {"household": query_int(self.request, "household"), "visited_on": today}
 
     def get_success_url(self):
         # Started from 待走访, the worker goes back to the list to take the next person.
@@ -96,7 +98,7 @@ class DueVisitListView(ScopedMixin, ListView):
 
     def get_queryset(self):
         residents = super().get_queryset()
-        if grid_unit := self.request.GET.get("grid_unit", "").strip():
+        if grid_unit := query_int(self.request, "grid_unit"):
             residents = residents.filter(household__building__grid_unit=grid_unit)
         return (
             due_visits(residents, timezone.localdate())
@@ -109,7 +111,11 @@ class DueVisitListView(ScopedMixin, ListView):
         access = self.request.access
         may_call = access.is_admin or bool(Resident.scope_roles["call"] & access.roles)
         return super().get_context_data(
-            grid_units=grid_units, today=timezone.localdate(), may_call=may_call, **kwargs
+            grid_units=grid_units,
+            chosen_grid_unit=query_int(self.request, "grid_unit"),
+            today=timezone.localdate(),
+            may_call=may_call,
+            **kwargs,
         )
 
 
@@ -141,9 +147,8 @@ class FieldLogEntryCreateView(ObjectCreateView):
         return initial
 
     def mentioned(self) -> Resident | None:
-        pk = self.request.GET.get("resident", "")
         visible = Resident.objects.visible_to(self.request.user).select_related("household")
-        return visible.filter(pk=pk).first() if pk.isdigit() else None
+        return query_row(self.request, "resident", visible)
 
     def get_form_kwargs(self):
         resident = self.mentioned()

@@ -10,6 +10,7 @@ from residents.models.people import age_group_q
 from residents.presenters import visible_tags
 from shequ.models import Community, GridUnit
 from shequ.models.scoping import VIEW
+from shequ.params import query_row
 
 LIVING = Q(status=Status.LIVING)
 
@@ -29,7 +30,7 @@ class OverviewView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         communities = Community.objects.visible_to(user)
-        chosen = communities.filter(pk=self.request.GET.get("community") or 0).first()
+        chosen = query_row(self.request, "community", communities)
         if chosen:
             communities = communities.filter(pk=chosen.pk)
         # Officials may count the people of their communities but never list them; workers

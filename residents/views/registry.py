@@ -22,6 +22,7 @@ from residents.presenters import building_grid, history_rows, visible_tags
 from residents.privacy import REVEAL, redact_history
 from shequ.models import GridUnit
 from shequ.models.scoping import CHANGE
+from shequ.params import query_int
 from shequ.queries import count_related
 from shequ.views.generic import (
     ObjectCreateView,
@@ -166,7 +167,7 @@ class HouseholdCreateView(ObjectCreateView):
     success_message = _("已登记 %(object)s，请继续登记这一户的成员。")
 
     def get_initial(self):
-        return {"building": self.request.GET.get("building")}
+        return {"building": query_int(self.request, "building")}
 
     def get_success_url(self):
         return f"{reverse('residents:resident_add')}?household={self.object.pk}"
@@ -259,7 +260,7 @@ class ResidentCreateView(ObjectCreateView):
     success_message = _("已登记居民 %(object)s。")
 
     def get_initial(self):
-        return {"household": self.request.GET.get("household")}
+        return {"household": query_int(self.request, "household")}
 
     def get_success_url(self):
         return self.object.household.get_absolute_url()

@@ -1,16 +1,50 @@
 """Base views for domain pages. They fetch rows only through `visible_to`, so a row outside the
 user's scope is a 404 whatever the view does afterwards."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
-from django.db.models import Expression, F, OrderBy, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Expression, F, Model, OrderBy, QuerySet
 from django.http import Http404, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, resolve, reverse
+from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
+from shequ.access import Access
 from shequ.models.scoping import CHANGE, VIEW, ScopedQuerySet
+
+logger = logging.getLogger(__name__)
+
+
+def integrity_message(error: IntegrityError, model: type[Model]) -> str:
+    """The broken constraint's own message, found by its name; the database's text is never
+    shown or logged, as it may quote the values typed (names, ID numbers)."""
+    diag = getattr(error.__cause__, "diag", None)
+    name = getattr(diag, "constraint_name", None) or ""
+    related = [model, *(f.remote_field.through for f in model._meta.many_to_many)]
+    for each in related:
+        for constraint in each._meta.constraints:
+            if constraint.name == name or (not name and constraint.name in str(error)):
+                logger.warning("Save refused by constraint %s", constraint.name)
+                return str(constraint.get_violation_error_message())
+    logger.warning("Save of a %s refused by the database (%s)", model.__name__, name or "?")
+    return _("保存失败：与已有记录冲突，请检查后再试。")
+
+
+def allowed_url(access: Access, name: str, *args, **kwargs) -> str | None:
+    """The URL of a page, or None when the user's roles may never use it: navigation, detail
+    pages and list buttons show a link only when following it would not give a 404."""
+    try:
+        url = reverse(name, args=args or None, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return None
+    view_class = getattr(resolve(url).func, "view_class", None)
+    allows = getattr(view_class, "allows", None)
+    return url if allows is None or allows(access) else None
+
 
 # A field name ("-birth_date" runs against the column's direction) or an expression, such as a
 # natural-order key.
@@ -21,12 +55,16 @@ class ScopedMixin(LoginRequiredMixin):
     queryset: ScopedQuerySet
     action = VIEW
 
+    @classmethod
+    def allows(cls, access: Access) -> bool:
+        """Whether the user's roles may ever use this page. Links to it are shown only then."""
+        allowed = cls.queryset.model.scope_roles[cls.action]
+        return access.is_admin or bool(allowed & access.roles)
+
     def dispatch(self, request, *args, **kwargs):
         # A role that may never see this model (an official and the registry's names) gets a
         # 404, not an empty page whose filters would still list every grid unit of a district.
-        access = request.access
-        allowed = self.queryset.model.scope_roles[self.action]
-        if request.user.is_authenticated and not (access.is_admin or allowed & access.roles):
+        if request.user.is_authenticated and not self.allows(request.access):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -98,10 +136,7 @@ class ObjectListView(ScopedMixin, FilterView):
         ]
 
     def get_context_data(self, **kwargs):
-        access, add_url = self.request.access, None
-        may_add = access.is_admin or self.queryset.model.scope_roles[CHANGE] & access.roles
-        if self.add_url_name and may_add:
-            add_url = reverse(self.add_url_name)
+        add_url = self.add_url_name and allowed_url(self.request.access, self.add_url_name)
         return super().get_context_data(
             title=self.title,
             table_template_name=self.table_template_name,
@@ -136,12 +171,21 @@ class ObjectEditMixin(ScopedMixin):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        with transaction.atomic():
-            self.object = form.save()
-            allowed = self.queryset.model.objects.visible_to(self.request.user, CHANGE)
-            if not allowed.filter(pk=self.object.pk).exists():
-                transaction.set_rollback(True)
-                raise Http404
+        adding = form.instance._state.adding
+        try:
+            with transaction.atomic():
+                self.object = form.save()
+                allowed = self.queryset.model.objects.visible_to(self.request.user, CHANGE)
+                if not allowed.filter(pk=self.object.pk).exists():
+                    transaction.set_rollback(True)
+                    raise Http404
+        except IntegrityError as error:
+            # The form checks every constraint, but a row saved by someone else in between can
+            # still break one: the office sees the reason in place and nothing is saved.
+            if adding:
+                form.instance.pk, form.instance._state.adding, self.object = None, True, None
+            form.add_error(None, integrity_message(error, self.queryset.model))
+            return self.form_invalid(form)
         if self.success_message:
             messages.success(self.request, self.success_message % {"object": self.object})
         return HttpResponseRedirect(self.get_success_url())

@@ -1,0 +1,42 @@
+"""Query parameters, parsed in one place. A query string is typed, pasted and bookmarked by
+people, so junk in it is never an error page: it is "no filter"."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+# Primary keys are 64-bit; a longer run of digits is junk, not a row, and int() of a huge string
+# costs time of its own.
+MAX_ID = 2**63 - 1
+_MAX_DIGITS = len(str(MAX_ID))
+
+M = TypeVar("M", bound=Model)
+
+
+def parse_id(value: object) -> int | None:
+    """A positive 64-bit integer written in ASCII digits, or None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 < value <= MAX_ID else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text or len(text) > _MAX_DIGITS or not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+def query_int(request: HttpRequest, name: str) -> int | None:
+    """The parameter as an id, or None when it is absent or junk."""
+    return parse_id(request.GET.get(name))
+
+
+def query_row(request: HttpRequest, name: str, queryset: QuerySet[M]) -> M | None:
+    """The row of `queryset` the parameter names, or None when it names none (junk, a row out
+    of scope, a row that does not exist): callers treat that as "no filter". Pass a scoped
+    queryset, so a guessed id never reaches a row the user may not see."""
+    pk = query_int(request, name)
+    return None if pk is None else queryset.filter(pk=pk).first()
