@@ -72,7 +72,9 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin):
+    # Accounts keep Django's own admin log; their roles, which decide what a user sees, keep a
+    # full history (RoleAssignmentAdmin).
     form = UserChangeForm
     add_form = UserCreationForm
     inlines = [RoleAssignmentInline]

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from residents import excel
 from residents.models import Building, Household, Resident, Visit
 from residents.presenters import history_rows
+from shequ.access import Access
 from shequ.forms import ScopedModelForm
 from tests.conftest import SECRET
 from tests.factories import BuildingFactory
@@ -146,12 +147,13 @@ def test_the_page_of_a_row_loaded_without_history_shows(client, world, which):
 
 def test_history_rows_work_with_no_one_or_several_records(world):
     building = world.buildings[0]
+    access = Access(world.alice)
     building.history.all().delete()
-    assert history_rows(building) == []
+    assert history_rows(building, access) == []
     building = BuildingFactory(grid_unit=world.grid_units[0], number="77", address="旧地址")
-    assert [row.kind for row in history_rows(building)] == ["登记"]
+    assert [row.kind for row in history_rows(building, access)] == ["登记"]
     building.address = "新地址"
     building.save()
-    rows = history_rows(building)
+    rows = history_rows(building, access)
     assert [row.kind for row in rows] == ["修改", "登记"]
-    assert rows[0].changes[0][1:] == ("旧地址", "新地址")
+    assert (rows[0].changes[0].old, rows[0].changes[0].new) == ("旧地址", "新地址")
