@@ -99,3 +99,19 @@ def test_on_a_phone_the_filters_fold_away_behind_one_button(world, live_server, 
     phone.get_by_label("网格").select_option(label=f"{SECRET}第1网格")
     expect(phone).to_have_url(re.compile(r"grid_unit=\d+.*&sort=age$"))
     expect(table.locator("th[aria-sort=ascending]")).to_have_text("年龄▲")
+
+
+def test_every_page_a_grid_worker_opens_on_a_phone_has_finger_sized_controls(
+    world, live_server, phone, login
+):
+    login(phone, live_server, "gina", PASSWORD)
+    resident, household, building = world.residents[0], world.households[0], world.buildings[0]
+    pages = ["/", "/residents/", "/residents/households/", "/residents/buildings/",
+             "/residents/grid-units/", "/residents/visits/due/", "/residents/field-log/",
+             "/residents/field-log/add/", f"/residents/visits/add/?household={household.pk}",
+             resident.get_absolute_url(), household.get_absolute_url(),
+             building.get_absolute_url()]  # fmt: skip
+    for path in pages:
+        phone.goto(f"{live_server.url}{path}")
+        assert small_targets(phone) == [], path
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path

@@ -179,14 +179,22 @@ def test_it_sorts_names_by_pinyin_as_a_printed_roster_does(client, rows):
     assert "?sort=-name" in html  # the sorted header's link reverses it
 
 
-def test_it_sorts_the_field_log_by_date(client, rows):
-    html = _get(client, rows.alice, "residents:fieldlogentry_list", {"sort": "date"})
+# An entry's first line: "date · grid unit[ · building]", then its author.
+ENTRY = re.compile(r"<span>(\d{4}-\d\d-\d\d) · ([^<·]+?)(?: · [^<]*)?</span><span>([^<]+)</span>")
 
-    dates = re.findall(r"<span>(\d{4}-\d\d-\d\d) · ", html)
-    assert len(dates) == 2
-    assert dates == sorted(dates)
-    assert dates == list(reversed(re.findall(r"<span>(\d{4}-\d\d-\d\d) · ", _get(
-        client, rows.alice, "residents:fieldlogentry_list", {"sort": "-date"}))))  # fmt: skip
+
+@pytest.mark.parametrize(("key", "part", "order_of"), [
+    ("date", 0, str), ("grid_unit", 1, number(r"第(\d+)网格")), ("author", 2, str),
+])  # fmt: skip
+def test_it_sorts_the_field_log_by_date_grid_unit_and_author(client, rows, key, part, order_of):
+    def shown(sort: str) -> list[str]:
+        html = _get(client, rows.alice, "residents:fieldlogentry_list", {"sort": sort})
+        return [entry[part] for entry in ENTRY.findall(html)]
+
+    ascending = shown(key)
+    assert len(set(ascending)) == 2
+    assert ascending == sorted(ascending, key=order_of)
+    assert shown(f"-{key}") == ascending[::-1]
 
 
 @pytest.mark.parametrize(
