@@ -8,10 +8,11 @@ follow the same shape: a row per community (and period), a `refresh_*` function 
 many communities in a fixed number of GROUP BY queries and upserts them, a thin task, an
 on-change hook that enqueues after commit.
 
-Totals are columns; breakdowns are JSON objects keyed by code or id. Tags and grid units are
-open-ended sets (administrators add tags, communities add grid units), which columns would turn
-into a migration each; a page reads whole rows and sums or sorts a district's thousand rows in
-Python, so nothing needs to filter inside the JSON in SQL.
+Fixed figures are integer columns (one per status, residence type, residence status and age
+group of the partition): a district's thousand rows then load without decoding, and sum and sort
+as plain numbers. Tags and grid units are open-ended sets (administrators add tags, communities
+add grid units), which columns would turn into a migration each, so they are JSON objects keyed
+by id; the district page defers the grid units, which only a chosen community shows.
 """
 
 from __future__ import annotations
@@ -24,12 +25,45 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from residents.choices import AGE_PARTITION, AGE_SUMS, ResidenceStatus, ResidenceType, Status
+from residents.choices import AGE_SUMS, AgeGroup, ResidenceStatus, ResidenceType, Status
 from residents.models.people import Resident, age_group_q
 from shequ.models import Community, Role, ScopedModel
 from shequ.models.scoping import CHANGE, VIEW
 
 LIVING = Q(status=Status.LIVING)
+
+
+# The column of each coded value; a new choice needs its column (tests check every one has).
+TYPE_FIELDS = {
+    ResidenceType.REGISTERED: "type_registered",
+    ResidenceType.FLOATING: "type_floating",
+}
+STATUS_FIELDS = {
+    ResidenceStatus.PRESENT: "status_present",
+    ResidenceStatus.REGISTERED_ABSENT: "status_registered_absent",
+    ResidenceStatus.LIVING_UNREGISTERED: "status_living_unregistered",
+    ResidenceStatus.NOMINAL: "status_nominal",
+}
+AGE_FIELDS = {
+    AgeGroup.PRESCHOOL: "age_0_6",
+    AgeGroup.SCHOOL: "age_7_17",
+    AgeGroup.WORKING: "age_18_59",
+    AgeGroup.OLDER: "age_60_79",
+    AgeGroup.VERY_OLD: "age_80_plus",
+}
+COUNTS = (
+    "living",
+    "moved_out",
+    "deceased",
+    *TYPE_FIELDS.values(),
+    *STATUS_FIELDS.values(),
+    *AGE_FIELDS.values(),
+)
+BREAKDOWNS = ("by_tag", "by_grid_unit")
+
+
+def _count(label: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(label, default=0)
 
 
 class PopulationSnapshot(ScopedModel):
@@ -40,16 +74,24 @@ class PopulationSnapshot(ScopedModel):
         related_name="population",
         verbose_name=_("社区"),
     )
-    living = models.PositiveIntegerField(_("在住居民"), default=0)
-    moved_out = models.PositiveIntegerField(_("已迁出"), default=0)
-    deceased = models.PositiveIntegerField(_("已故"), default=0)
-    # Living residents by code: {"registered": 812, "floating": 190}.
-    by_residence_type = models.JSONField(_("按户籍类型"), default=dict)
-    by_residence_status = models.JSONField(_("按人户状态"), default=dict)
-    # The partition AGE_PARTITION only; 60+ is summed when read.
-    by_age_group = models.JSONField(_("按年龄段"), default=dict)
-    # Living residents by tag id and by grid unit id (string keys, as JSON has them). Sensitive
-    # tags are counted too; pages drop what the reader may not see (presenters.visible_tags).
+    living = _count(_("在住居民"))
+    moved_out = _count(_("已迁出"))
+    deceased = _count(_("已故"))
+    # Living residents only, from here on.
+    type_registered = _count(_("户籍"))
+    type_floating = _count(_("流动"))
+    status_present = _count(_("人户同在"))
+    status_registered_absent = _count(_("户在人不在"))
+    status_living_unregistered = _count(_("人在户不在"))
+    status_nominal = _count(_("空挂户"))
+    # The partition AGE_PARTITION; 60+ is their sum, added when read.
+    age_0_6 = _count(_("0–6 岁"))
+    age_7_17 = _count(_("7–17 岁"))
+    age_18_59 = _count(_("18–59 岁"))
+    age_60_79 = _count(_("60–79 岁"))
+    age_80_plus = _count(_("80 岁及以上"))
+    # By tag id and by grid unit id (string keys, as JSON has them). Sensitive tags are counted
+    # too; pages drop what the reader may not see (presenters.visible_tags).
     by_tag = models.JSONField(_("按重点人群"), default=dict)
     by_grid_unit = models.JSONField(_("按网格"), default=dict)
     as_of = models.DateField(_("年龄计算日"))
@@ -67,8 +109,7 @@ class PopulationSnapshot(ScopedModel):
         return f"{self.community_id} @ {self.computed_at:%Y-%m-%d %H:%M}"
 
     def age(self, group: str) -> int:
-        parts = AGE_SUMS.get(group, (group,))
-        return sum(self.by_age_group.get(str(part), 0) for part in parts)
+        return sum(getattr(self, AGE_FIELDS[part]) for part in AGE_SUMS.get(group, (group,)))
 
     @classmethod
     def combined(cls, snapshots: Iterable[PopulationSnapshot]) -> PopulationSnapshot:
@@ -76,24 +117,17 @@ class PopulationSnapshot(ScopedModel):
         by the oldest of them: the figures are at least that fresh."""
         total = cls(as_of=None, computed_at=None)
         for snapshot in snapshots:
-            for field in ("living", "moved_out", "deceased"):
+            for field in COUNTS:
                 setattr(total, field, getattr(total, field) + getattr(snapshot, field))
             for field in BREAKDOWNS:
-                mine, theirs = getattr(total, field), getattr(snapshot, field)
-                for key, n in theirs.items():
+                if field not in snapshot.__dict__:  # deferred: the page does not show it
+                    continue
+                mine = getattr(total, field)
+                for key, n in getattr(snapshot, field).items():
                     mine[key] = mine.get(key, 0) + n
             if total.computed_at is None or snapshot.computed_at < total.computed_at:
                 total.computed_at, total.as_of = snapshot.computed_at, snapshot.as_of
         return total
-
-
-BREAKDOWNS = (
-    "by_residence_type",
-    "by_residence_status",
-    "by_age_group",
-    "by_tag",
-    "by_grid_unit",
-)
 
 
 def count_population(
@@ -115,20 +149,15 @@ def count_population(
         "living": Count("pk", filter=LIVING),
         "moved_out": Count("pk", filter=Q(status=Status.MOVED_OUT)),
         "deceased": Count("pk", filter=Q(status=Status.DECEASED)),
-        **{f"type:{t}": living(Q(residence_type=t)) for t in ResidenceType},
-        **{f"status:{s}": living(Q(residence_status=s)) for s in ResidenceStatus},
-        **{f"age:{g}": living(age_group_q(g, today)) for g in AGE_PARTITION},
+        **{f: living(Q(residence_type=t)) for t, f in TYPE_FIELDS.items()},
+        **{f: living(Q(residence_status=s)) for s, f in STATUS_FIELDS.items()},
+        **{f: living(age_group_q(g, today)) for g, f in AGE_FIELDS.items()},
     }
     snapshots: dict[int, PopulationSnapshot] = {}
     for row in residents.values("community").annotate(**columns):
         snapshots[row["community"]] = PopulationSnapshot(
             community_id=row["community"],
-            living=row["living"],
-            moved_out=row["moved_out"],
-            deceased=row["deceased"],
-            by_residence_type={t.value: row[f"type:{t}"] for t in ResidenceType},
-            by_residence_status={s.value: row[f"status:{s}"] for s in ResidenceStatus},
-            by_age_group={g.value: row[f"age:{g}"] for g in AGE_PARTITION},
+            **{field: row[field] for field in COUNTS},
             by_tag={},
             by_grid_unit={},
             as_of=today,
@@ -168,8 +197,7 @@ def refresh_population(community_ids: Iterable[int] | None = None) -> list[Popul
     counted = count_population(residents, today)
     now = timezone.now()
     rows = [
-        counted.get(pk)
-        or PopulationSnapshot(community_id=pk, as_of=today, computed_at=now, **_empty())
+        counted.get(pk) or PopulationSnapshot(community_id=pk, as_of=today, computed_at=now)
         for pk in ids
     ]
     with transaction.atomic():
@@ -178,10 +206,6 @@ def refresh_population(community_ids: Iterable[int] | None = None) -> list[Popul
             batch_size=500,
             update_conflicts=True,
             unique_fields=["community"],
-            update_fields=["living", "moved_out", "deceased", *BREAKDOWNS, "as_of", "computed_at"],
+            update_fields=[*COUNTS, *BREAKDOWNS, "as_of", "computed_at"],
         )
     return rows
-
-
-def _empty() -> dict[str, dict]:
-    return {field: {} for field in BREAKDOWNS}

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,10 +22,16 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from pypinyin import lazy_pinyin
 
-from residents.choices import AGE_PARTITION, AGE_SUMS, AgeGroup, ResidenceStatus, ResidenceType
+from residents.choices import AGE_PARTITION, AGE_SUMS, AgeGroup
 from residents.models import PopulationSnapshot, Resident, ResidentTag
 from residents.models.places import COMMUNITY_WORKERS
-from residents.models.snapshot import count_population, refresh_population
+from residents.models.snapshot import (
+    AGE_FIELDS,
+    STATUS_FIELDS,
+    TYPE_FIELDS,
+    count_population,
+    refresh_population,
+)
 from residents.presenters import visible_tags
 from residents.views.excel import xlsx_response
 from shequ.models import Community, GridUnit, Street
@@ -35,44 +42,40 @@ class Column:
     key: str  # the `sort` parameter
     group: str
     label: str
-    field: str  # a total of PopulationSnapshot, or one of its breakdowns
-    parts: tuple[str, ...] = ()  # the breakdown's keys this column sums
+    fields: tuple[str, ...] = ()  # snapshot columns this figure sums
+    tag: str = ""  # or a tag id of `by_tag`
 
     def value(self, snapshot: PopulationSnapshot) -> int:
-        figure = getattr(snapshot, self.field)
-        if not self.parts:
-            return figure
-        if len(self.parts) == 1:
-            return figure.get(self.parts[0], 0)
-        return sum([figure.get(part, 0) for part in self.parts])
+        if self.tag:
+            return snapshot.by_tag.get(self.tag, 0)
+        if len(self.fields) == 1:
+            return getattr(snapshot, self.fields[0])
+        return sum([getattr(snapshot, field) for field in self.fields])
 
 
 def columns_for(tags: list[ResidentTag]) -> list[Column]:
     """Every figure a row shows, in order; 60+ right after the groups it sums."""
     ages = [*AGE_PARTITION[:3], AgeGroup.ELDERLY, *AGE_PARTITION[3:]]
     return [
-        Column("living", "", _("在住居民"), "living"),
-        Column("moved_out", "", _("已迁出"), "moved_out"),
-        Column("deceased", "", _("已故"), "deceased"),
+        Column("living", "", _("在住居民"), ("living",)),
+        Column("moved_out", "", _("已迁出"), ("moved_out",)),
+        Column("deceased", "", _("已故"), ("deceased",)),
         *(
-            Column(f"type_{t}", _("户籍类型"), str(t.label), "by_residence_type", (t.value,))
-            for t in ResidenceType
+            Column(field, _("户籍类型"), str(t.label), (field,))
+            for t, field in TYPE_FIELDS.items()
         ),
         *(
             Column(
-                f"age_{g.name.lower()}", _("年龄段"), str(g.label), "by_age_group",
-                tuple(part.value for part in AGE_SUMS.get(g, (g,))),
+                f"age_{g.name.lower()}", _("年龄段"), str(g.label),
+                tuple(AGE_FIELDS[part] for part in AGE_SUMS.get(g, (g,))),
             )
             for g in ages
         ),
         *(
-            Column(f"status_{s}", _("人户状态"), str(s.label), "by_residence_status", (s.value,))
-            for s in ResidenceStatus
+            Column(field, _("人户状态"), str(s.label), (field,))
+            for s, field in STATUS_FIELDS.items()
         ),
-        *(
-            Column(f"tag_{tag.code}", _("重点人群"), tag.name, "by_tag", (str(tag.pk),))
-            for tag in tags
-        ),
+        *(Column(f"tag_{tag.code}", _("重点人群"), tag.name, tag=str(tag.pk)) for tag in tags),
     ]  # fmt: skip
 
 
@@ -175,8 +178,11 @@ class OverviewView(LoginRequiredMixin, View):
         if live:
             rows = self.live_rows(list(communities))
         else:
-            rows = self.snapshot_rows(list(communities.select_related("population")))
+            rows = self.snapshot_rows(communities, grid_units=chosen is not None)
         lines, total = grouped(rows, {street.pk: street for street in streets}, columns, sort)
+        # One community: its grid units instead of a table of one row (officials: when chosen,
+        # the district's rows leave the grid units out).
+        one = chosen is not None or (live and len(rows) == 1)
 
         if request.GET.get("export") == "xlsx":
             return xlsx_response(
@@ -187,19 +193,17 @@ class OverviewView(LoginRequiredMixin, View):
             "live": live,
             "chosen": chosen,
             "figures": total,
-            "by_type": [(c.label, c.value(total)) for c in columns if c.key.startswith("type_")],
+            "by_type": [(c.label, c.value(total)) for c in columns if c.group == _("户籍类型")],
             "by_residence": [
-                (c.label, c.value(total)) for c in columns if c.key.startswith("status_")
+                (c.label, c.value(total)) for c in columns if c.group == _("人户状态")
             ],
             "by_age": [
                 (g.label, total.age(g), g == AgeGroup.ELDERLY)
                 for g in [*AGE_PARTITION, AgeGroup.ELDERLY]
             ],
             "tags": [(tag.name, total.by_tag.get(str(tag.pk), 0)) for tag in tags],
-            "grid_units": self.grid_units(chosen, total, live)
-            if chosen or len(rows) == 1
-            else None,
-            "lines": lines if len(rows) > 1 else None,
+            "grid_units": self.grid_units(chosen, total, live) if one else None,
+            "lines": None if one else lines,
             "header_rows": header_rows(columns, sort),
             "sort": sort,
             "search": search,
@@ -241,8 +245,12 @@ class OverviewView(LoginRequiredMixin, View):
         ]
 
     def snapshot_rows(
-        self, communities: list[Community]
+        self, communities: QuerySet[Community], grid_units: bool
     ) -> list[tuple[Community, PopulationSnapshot]]:
+        communities = communities.select_related("population")
+        if not grid_units:
+            communities = communities.defer("population__by_grid_unit")
+        communities = list(communities)
         missing = [c.pk for c in communities if not hasattr(c, "population")]
         # Never counted (a new community, or no worker has run yet): count them now, once.
         fresh = {s.community_id: s for s in refresh_population(missing)} if missing else {}

@@ -11,9 +11,24 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from residents import tasks
-from residents.choices import AGE_BOUNDS, AGE_PARTITION, AgeGroup, Status
+from residents.choices import (
+    AGE_BOUNDS,
+    AGE_PARTITION,
+    AgeGroup,
+    ResidenceStatus,
+    ResidenceType,
+    Status,
+)
 from residents.models import PopulationSnapshot, Resident, ResidentTag
-from residents.models.snapshot import count_population, refresh_population
+from residents.models.snapshot import (
+    AGE_FIELDS,
+    BREAKDOWNS,
+    COUNTS,
+    STATUS_FIELDS,
+    TYPE_FIELDS,
+    count_population,
+    refresh_population,
+)
 from residents.services import residents_import
 from shequ.models import Role
 from tests.conftest import SECRET
@@ -55,8 +70,7 @@ def populate(community, residents: int) -> None:
 def snapshot_equals_live_count(community) -> None:
     stored = PopulationSnapshot.objects.get(community=community)
     live = count_population(Resident.objects.filter(community=community))[community.pk]
-    for field in ("living", "moved_out", "deceased", "by_residence_type", "by_residence_status",
-                  "by_age_group", "by_tag", "by_grid_unit"):  # fmt: skip
+    for field in (*COUNTS, *BREAKDOWNS):
         assert getattr(stored, field) == getattr(live, field), field
 
 
@@ -171,8 +185,16 @@ def test_the_age_groups_partition_the_living_whatever_the_day(world, today):
         assert (low is None or age >= low) and (high is None or age <= high), (age, groups)
 
     snapshot = count_population(living, today)[world.community.pk]
-    assert sum(snapshot.by_age_group.values()) == snapshot.living == living.count()
-    assert snapshot.age(AgeGroup.ELDERLY) == sum(snapshot.by_age_group[g] for g in ("60-79", "80+"))
+    by_age = [getattr(snapshot, AGE_FIELDS[g]) for g in AGE_PARTITION]
+    assert sum(by_age) == snapshot.living == living.count()
+    assert snapshot.age(AgeGroup.ELDERLY) == snapshot.age_60_79 + snapshot.age_80_plus
+
+
+def test_every_coded_value_has_its_snapshot_column():
+    assert set(TYPE_FIELDS) == set(ResidenceType)
+    assert set(STATUS_FIELDS) == set(ResidenceStatus)
+    assert set(AGE_FIELDS) == set(AGE_PARTITION)
+    assert {f.name for f in PopulationSnapshot._meta.fields} >= set(COUNTS)
 
 
 def test_the_page_shows_60_plus_as_the_sum_of_the_older_groups(client, world):
@@ -220,9 +242,8 @@ def test_the_district_is_grouped_by_street_with_subtotals_that_add_up(client, wo
     ]
     total = lines[-1].figures
     streets = [line.figures for line in lines if line.kind == "street"]
-    for field in ("by_residence_type", "by_age_group", "by_residence_status"):
-        for key, n in getattr(total, field).items():
-            assert n == sum(getattr(street, field).get(key, 0) for street in streets)
+    for field in COUNTS:
+        assert getattr(total, field) == sum(getattr(street, field) for street in streets), field
     assert response.context["figures"].living == 15
     assert "乙街道 小计" in response.content.decode()
 
