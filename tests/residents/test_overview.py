@@ -339,11 +339,15 @@ def test_every_change_refreshes_its_community_once_after_commit(
         moved.save()
         Resident.objects.get(pk=world.residents[1].pk).tags.clear()
         populate(district["small"], 1)
+        moved_building = world.buildings[1]
+        moved_building.grid_unit = world.grid_units[0]
+        moved_building.save()
     assert enqueued == [sorted([world.community.pk, district["small"].pk])]
     snapshot_equals_live_count(world.community)
     snapshot_equals_live_count(district["small"])
     stored = PopulationSnapshot.objects.get(community=world.community)
     assert (stored.living, stored.moved_out, stored.by_tag) == (3, 1, {str(tag.pk): 1})
+    assert stored.by_grid_unit == {str(world.grid_units[0].pk): 3}
 
 
 def test_a_rolled_back_change_enqueues_nothing(world, enqueued, django_capture_on_commit_callbacks):
