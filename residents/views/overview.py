@@ -55,7 +55,7 @@ class Column:
 
 def columns_for(tags: list[ResidentTag]) -> list[Column]:
     """Every figure a row shows, in order; 60+ right after the groups it sums."""
-    ages = [*AGE_PARTITION[:3], AgeGroup.ELDERLY, *AGE_PARTITION[3:]]
+    ages = [*AGE_PARTITION, AgeGroup.ELDERLY]
     return [
         Column("living", "", _("在住居民"), ("living",)),
         Column("moved_out", "", _("已迁出"), ("moved_out",)),
@@ -138,7 +138,8 @@ class OverviewView(LoginRequiredMixin, View):
     """Who sees what: officials (and administrators) the snapshots of
     `Community.objects.visible_to(user)`; community staff, grid workers and party affairs workers
     a live count of `Resident.objects.visible_to(user)`, so a grid worker counts only their grid
-    units; everyone else a 404 (the counts by tag are not residents' business)."""
+    units (an official who is also a worker somewhere counts that way too, in the communities of
+    their worker roles); everyone else a 404 (the counts by tag are not residents' business)."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.access.is_staff:
