@@ -391,3 +391,19 @@ def test_the_hourly_refresh_counts_every_community_and_expires_before_the_next(s
     assert entry["options"]["expires"] < 3600
     assert tasks.population_refresh() == 2  # alice's community and 乙社区, which has nobody
     assert PopulationSnapshot.objects.get(community=world.other_community).living == 0
+
+
+def test_without_a_broker_the_refresh_runs_in_the_request_after_commit(
+    world, django_capture_on_commit_callbacks
+):
+    from shequ.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        refresh_population()
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            ResidentFactory(household=world.households[0])
+    finally:
+        app.conf.task_always_eager = eager
+    assert PopulationSnapshot.objects.get(community=world.community).living == 4
