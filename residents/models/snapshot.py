@@ -1,12 +1,12 @@
 """Counts kept per community, so officials read a district's figures without scanning residents.
 
-`PopulationSnapshot` is the first of the snapshots officials' pages read (see
-docs/architecture.md, "Officials' counts read snapshots"): one row per community, computed
-set-based across all communities by a Celery task (beat, hourly) and again for one community
-soon after its residents change, with `computed_at` shown on the page. The assessment dashboards
-follow the same shape: a row per community (and period), a `refresh_*` function that computes
-many communities in a fixed number of GROUP BY queries and upserts them, a thin task, an
-on-change hook that enqueues after commit.
+`PopulationSnapshot` is the first of the snapshots officials' pages read instead of scanning
+live tables across a district: one row per community, computed set-based across all communities
+by a Celery task (beat, hourly) and again for one community soon after its residents change,
+with `computed_at` shown on the page. The assessment dashboards follow the same shape: a row per
+community (and period), a `refresh_*` function that computes any number of communities in a
+fixed number of GROUP BY queries and upserts them (idempotent), a thin task, and an on-change
+hook that enqueues after commit, once per transaction.
 
 Fixed figures are integer columns (one per status, residence type, residence status and age
 group of the partition): a district's thousand rows then load without decoding, and sum and sort
