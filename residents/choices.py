@@ -97,18 +97,36 @@ class HouseholdKind(models.TextChoices):
 
 
 class AgeGroup(models.TextChoices):
-    """Computed from the birth date, never entered."""
+    """Computed from the birth date on the day of counting, never entered.
+
+    The first five are a partition: every living resident is in exactly one of them, so they add
+    up to the living count. 60+ is not a sixth group but the sum of the two oldest, offered as a
+    filter and shown as a sum (AGE_SUMS)."""
 
     PRESCHOOL = "0-6", _("0–6 岁")
     SCHOOL = "7-17", _("7–17 岁")
-    ELDERLY = "60+", _("60 岁以上")
-    VERY_OLD = "80+", _("80 岁以上")
+    WORKING = "18-59", _("18–59 岁")
+    OLDER = "60-79", _("60–79 岁")
+    VERY_OLD = "80+", _("80 岁及以上")
+    ELDERLY = "60+", _("60 岁及以上（合计）")
 
 
-# Inclusive age bounds of each group; 80+ is also part of 60+.
-AGE_BOUNDS = {
-    AgeGroup.PRESCHOOL: (0, 6),
+# Inclusive age bounds. The youngest group has no lower bound, so a birth date typed in the
+# future still falls in exactly one group instead of in none.
+AGE_BOUNDS: dict[str, tuple[int | None, int | None]] = {
+    AgeGroup.PRESCHOOL: (None, 6),
     AgeGroup.SCHOOL: (7, 17),
-    AgeGroup.ELDERLY: (60, None),
+    AgeGroup.WORKING: (18, 59),
+    AgeGroup.OLDER: (60, 79),
     AgeGroup.VERY_OLD: (80, None),
+    AgeGroup.ELDERLY: (60, None),
 }
+AGE_PARTITION = (
+    AgeGroup.PRESCHOOL,
+    AgeGroup.SCHOOL,
+    AgeGroup.WORKING,
+    AgeGroup.OLDER,
+    AgeGroup.VERY_OLD,
+)
+# Groups shown as the sum of partition groups.
+AGE_SUMS = {AgeGroup.ELDERLY: (AgeGroup.OLDER, AgeGroup.VERY_OLD)}

@@ -20,6 +20,7 @@ from residents.choices import DocumentType, HouseholdKind, Relation
 from residents.models import Building, Household, Resident, ResidentTag
 from residents.presenters import visible_tags
 from residents.privacy import sees_birth_date, shown_birth, shown_registered_address
+from residents.tasks import population_changed
 from shequ.access import Access
 from shequ.id_numbers import parse_id_number
 from shequ.models import AccessLog, Community, User
@@ -374,6 +375,7 @@ class _Import:
         existing = [h.instance for h in self.households.values() if h.existing and h.head]
         if existing:
             bulk_update_with_history(existing, Household, ["head"], default_user=self.user)
+        population_changed(self.community.pk)  # bulk writes send no post_save
         return ImportResult(households=len(new), residents=len(residents))
 
 

@@ -285,6 +285,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_crontab("SESSIONS_CLEAR_CRON", "17 3 * * *"),
         "options": {"expires": 23 * 3600},
     },
+    # Officials' population figures. Each change refreshes its community within seconds; this
+    # run catches up birthdays (age groups move at midnight) and refreshes lost with the broker.
+    "population-refresh": {
+        "task": "residents.tasks.population_refresh",
+        "schedule": env_crontab("POPULATION_REFRESH_CRON", "7 * * * *"),
+        "options": {"expires": 50 * 60},
+    },
 }
 
 LOGGING = {

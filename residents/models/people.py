@@ -94,17 +94,24 @@ class ResidentQuerySet(ScopedQuerySet):
 
 
 def age_group_q(group: str, today: datetime.date | None = None) -> Q:
-    """Birth-date bounds for an age group, so the database does the counting."""
+    """Birth-date bounds for an age group, so the database does the counting.
+
+    Someone is `n` or older once their n-th birthday has come: born on or before `today` n years
+    ago. A group's upper bound is the next group's lower bound negated, so adjacent groups
+    neither overlap nor leave a gap. Born on 29 February: the birthday comes on 1 March in
+    other years, as `Resident.age` counts it."""
     today = today or timezone.localdate()
     youngest, oldest = AGE_BOUNDS[group]
 
     def years_ago(years: int) -> datetime.date:
         try:
             return today.replace(year=today.year - years)
-        except ValueError:  # 29 February
+        except ValueError:  # today is 29 February: a year without one has its 28th
             return today.replace(year=today.year - years, day=28)
 
-    q = Q(birth_date__lte=years_ago(youngest))
+    q = Q()
+    if youngest is not None:
+        q &= Q(birth_date__lte=years_ago(youngest))
     if oldest is not None:
         q &= Q(birth_date__gt=years_ago(oldest + 1))
     return q

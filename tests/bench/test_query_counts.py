@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from bench.generate_city import CommunityPlan, generate_community, write_community
 from residents.models import FieldLogEntry, ResidentTag, Visit
+from residents.models.snapshot import refresh_population
 from tests.factories import CommunityFactory, GridUnitFactory
 
 pytestmark = pytest.mark.skipif(
@@ -62,6 +63,7 @@ def grow(world) -> None:
                 community=community, grid_unit_id=rows.buildings[b].grid_unit_id,
                 building=rows.buildings[b], author=world.gina, seen=f"民情{n}",
             )  # fmt: skip
+    refresh_population()  # as the hourly task would: COPY sends no signals
 
 
 @pytest.mark.parametrize(("who", "page", "params"), PAGES)
