@@ -124,7 +124,7 @@ def test_a_good_file_imports_households_and_residents_with_heads_tags_and_histor
     son = Resident.objects.get(name="张小明")
     assert son.household == existing and son.id_number.endswith(son.id_number[-1].upper())
     existing.refresh_from_db()
-    assert existing.head is None  # a 子 does not become the head
+    assert existing.head == world.residents[0]  # a 子 does not replace the head
     anna = Resident.objects.get(name="Anna")
     assert (anna.document_type, anna.id_number, anna.birth_date) == (
         "passport", "E12345678", datetime.date(1985, 6, 7),
