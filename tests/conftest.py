@@ -23,8 +23,8 @@ from tests.factories import (
     BuildingFactory,
     CommunityFactory,
     DistrictFactory,
-    GridUnitFactory,
     FieldLogEntryFactory,
+    GridUnitFactory,
     HouseholdFactory,
     ResidentFactory,
     StreetFactory,
@@ -147,3 +147,36 @@ def pytest_sessionfinish(session, exitstatus):
             f"SHEQU_TESTS_NO_SKIP is set and {len(skipped)} test(s) were skipped.", red=True
         )
         session.exitstatus = 1
+
+
+# What only rows of 乙社区 (charlie's) and of 甲社区's second grid unit (greg's) carry.
+OTHER_SECRET = "乙机密"
+GRID2_SECRET = "二格机密"
+
+
+@pytest.fixture
+def other_scopes(world) -> World:
+    """Rows of charlie's community and more of greg's grid unit, each marked with its own
+    secret, so a leak towards alice or gina shows up as well as one from them. Two grid-2 rows
+    name a grid-1 resident: a field-log entry, as the field-log form let staff file them
+    (issue 11), and a visit from before she moved to grid 1. A page that lists related rows
+    without the scoping mechanism shows them to the other grid's worker."""
+    unit = GridUnitFactory(community=world.other_community, number=1, name=f"{OTHER_SECRET}第1网格")
+    building = BuildingFactory(grid_unit=unit, number="1", address=f"{OTHER_SECRET}路1号")
+    household = HouseholdFactory(building=building, number=f"{OTHER_SECRET}1", room="101")
+    resident = ResidentFactory(household=household, full_name=f"赵{OTHER_SECRET}")
+    household.head = resident
+    household.save()
+    VisitFactory(household=household, visitor=world.charlie, notes=f"{OTHER_SECRET}走访",
+                 residents=[resident])  # fmt: skip
+    FieldLogEntryFactory(grid_unit=unit, building=building, author=world.charlie,
+                         seen=f"{OTHER_SECRET}民情", residents=[resident])  # fmt: skip
+
+    grid2, building2, household2 = world.grid_units[1], world.buildings[1], world.households[1]
+    FieldLogEntryFactory(grid_unit=grid2, building=building2, author=world.greg,
+                         seen=f"{GRID2_SECRET}提及", residents=[world.residents[0]])  # fmt: skip
+    FieldLogEntryFactory(grid_unit=grid2, building=building2, author=world.greg,
+                         seen=f"{GRID2_SECRET}民情", residents=[world.residents[2]])  # fmt: skip
+    VisitFactory(household=household2, visitor=world.greg, notes=f"{GRID2_SECRET}走访",
+                 residents=[world.residents[2], world.residents[0]])  # fmt: skip
+    return world
