@@ -120,3 +120,25 @@ def test_it_catches_views_that_forget_the_scoping_mechanism(leaky):
     assert found(leaky, r"^GET /leaky/members/\?household=abc as \w+: 500")
     # A leak only inside an exported workbook.
     assert found(leaky, r"^GET /leaky/export/ as gina shows another scope's .*李甲机密")
+
+
+def test_a_row_parameter_it_cannot_fill_with_a_real_row_fails_the_walk(world):
+    from residents.models import Resident
+    from tests.scope_walker import probes
+
+    built, problems = probes(world.alice, urlconf="tests.shequ.unresolvable_urls")
+    assert [probe.url for probe in built] == [
+        f"/residents/{r.pk}/" for r in Resident.objects.order_by("pk")
+    ]
+    assert len(problems) == 2
+    assert problems[0].startswith("mystery: cannot tell which scoped model 'pk' names")
+    assert problems[1].startswith("ghost: cannot tell which scoped model 'ghost_pk' names")
+    # A route no party has a row for is reported by the walk, not skipped.
+    Resident.history.all().delete()
+    Resident.objects.all().delete()
+    report = walk(
+        pairs(world),
+        urlconf="tests.shequ.unresolvable_urls",
+        only=lambda route: route.name == "resident",
+    )
+    assert report.problems == ["resident: walked with no party's own row"]
