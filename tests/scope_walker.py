@@ -34,7 +34,7 @@ from pathlib import Path
 from django import forms
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.db import models, transaction
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponse
@@ -51,7 +51,7 @@ JUNK = ("abc", "9" * 20)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Detail pages are walked with up to this many of the owner's rows: the row with related rows
 # in another scope need not be the first.
-ROWS_PER_ROUTE = 3
+ROWS_PER_ROUTE = 2
 # Rounds of filling fields the form complained about before the walker gives up on a form.
 FILL_ROUNDS = 3
 
@@ -457,14 +457,18 @@ class _Walker:
         for a, b in pairs:
             self.partners.setdefault(a, []).append(b)
             self.partners.setdefault(b, []).append(a)
-        self.client = Client(raise_request_exception=False)
+        self.clients: dict[Party, Client] = {}
         self.junk_sent: set[tuple[str, str]] = set()
         self.library_walked: set[str] = set()
 
     def request(self, party: Party, method: str, url: str, data=None) -> HttpResponse:
-        self.client.force_login(party.user)
+        client = self.clients.get(party)
+        # One session per party, signed in again only when a page (a logout) ended it.
+        if client is None or SESSION_KEY not in client.session:
+            client = self.clients[party] = Client(raise_request_exception=False)
+            client.force_login(party.user)
         self.report.requests += 1
-        return getattr(self.client, method)(url, data or {})
+        return getattr(client, method)(url, data or {})
 
     def note(self, line: str) -> None:
         self.report.findings.append(line)
@@ -571,11 +575,11 @@ class _Walker:
             if not _is_form_route(probe.route) or probe.route.name in seen_routes:
                 continue
             seen_routes.add(probe.route.name)
+            # Forms that read a query parameter (?household=, ?resident=) offer more fields
+            # with it; the other party's id there is sent by send_params.
             variants = [probe.url]
             for name, model in params_read(probe.route).items():
                 if model and (row := model.objects.visible_to(party.user).order_by("pk").first()):
-                    variants.append(f"{probe.url}?{name}={row.pk}")
-                if model and (row := _foreign_row(model, party, other)):
                     variants.append(f"{probe.url}?{name}={row.pk}")
             for url in variants:
                 self.post_form(party, other, url, probe)

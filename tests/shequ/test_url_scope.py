@@ -124,11 +124,11 @@ def test_it_catches_views_that_forget_the_scoping_mechanism(leaky):
 
 def test_a_row_parameter_it_cannot_fill_with_a_real_row_fails_the_walk(world):
     from residents.models import Resident
-    from tests.scope_walker import probes
+    from tests.scope_walker import ROWS_PER_ROUTE, probes
 
     built, problems = probes(world.alice, urlconf="tests.shequ.unresolvable_urls")
     assert [probe.url for probe in built] == [
-        f"/residents/{r.pk}/" for r in Resident.objects.order_by("pk")
+        f"/residents/{r.pk}/" for r in Resident.objects.order_by("pk")[:ROWS_PER_ROUTE]
     ]
     assert len(problems) == 2
     assert problems[0].startswith("mystery: cannot tell which scoped model 'pk' names")
