@@ -35,6 +35,7 @@ from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponse
@@ -298,7 +299,7 @@ def _model_of_lookup(model: type[models.Model], path: str) -> type[models.Model]
     for part in path.split(LOOKUP_SEP):
         try:
             model_field = model._meta.get_field(part)
-        except Exception:
+        except FieldDoesNotExist:
             return None
         model = model_field.related_model
         if model is None:
