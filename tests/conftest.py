@@ -2,8 +2,13 @@
 
 - alice: community staff of 甲社区 (the community whose data must never leak)
 - gina: grid worker of 甲社区's first grid unit only
+- greg: grid worker of 甲社区's second grid unit only: sees none of gina's rows
+- peggy: party affairs worker of 甲社区 (reads the registry, changes none of it)
+- rita: a resident of 甲社区 with an account (sees her community office, no registry)
 - bob: official of the district 甲社区 is in (reads everything below it)
 - charlie: community staff of 乙社区, in another district: sees none of alice's rows
+
+Each household has a head (户主); the first household has a visit and a field-log entry.
 """
 
 import datetime
@@ -18,11 +23,13 @@ from tests.factories import (
     BuildingFactory,
     CommunityFactory,
     DistrictFactory,
+    FieldLogEntryFactory,
     GridUnitFactory,
     HouseholdFactory,
     ResidentFactory,
     StreetFactory,
     UserFactory,
+    VisitFactory,
     assign,
     valid_id_number,
 )
@@ -42,6 +49,9 @@ class World:
     gina: User
     bob: User
     charlie: User
+    greg: User
+    peggy: User
+    rita: User
     buildings: list = field(default_factory=list)
     households: list = field(default_factory=list)
     residents: list = field(default_factory=list)
@@ -66,11 +76,19 @@ def world(db) -> World:
     gina = UserFactory(username="gina", name="吉娜")
     bob = UserFactory(username="bob", name="鲍勃")
     charlie = UserFactory(username="charlie", name="查理")
+    greg = UserFactory(username="greg", name="格雷")
+    peggy = UserFactory(username="peggy", name="佩吉")
+    rita = UserFactory(username="rita", name="丽塔")
     assign(alice, Role.COMMUNITY_STAFF, community)
     assign(gina, Role.GRID_WORKER, grid_units[0])
     assign(bob, Role.OFFICIAL, district)
     assign(charlie, Role.COMMUNITY_STAFF, other)
-    world = World(district, street, community, grid_units, other, alice, gina, bob, charlie)
+    assign(greg, Role.GRID_WORKER, grid_units[1])
+    assign(peggy, Role.PARTY_WORKER, community)
+    assign(rita, Role.RESIDENT, community)
+    world = World(
+        district, street, community, grid_units, other, alice, gina, bob, charlie, greg, peggy, rita
+    )
     _register_households(world)
     return world
 
@@ -78,7 +96,7 @@ def world(db) -> World:
 def _register_households(world: World) -> None:
     """In each of alice's grid units a building with one household; the first has two people,
     one of them tagged, a visit and a field-log entry mentioning her."""
-    from residents.models import FieldLogEntry, ResidentTag, Visit
+    from residents.models import ResidentTag
 
     for n, unit in enumerate(world.grid_units, start=1):
         building = BuildingFactory(grid_unit=unit, number=str(n), address=f"{SECRET}路{n}号")
@@ -101,16 +119,15 @@ def _register_households(world: World) -> None:
                         birth_date=datetime.date(1990, 1, 1),
                         id_number=valid_id_number("19900101", 33), mobile="13712345678"),
     ]  # fmt: skip
-    visit = Visit.objects.create(
-        community=world.community, household=world.households[0], visitor=world.gina,
-        visited_on=datetime.date(2026, 1, 5), notes=f"{SECRET}走访",
-    )  # fmt: skip
-    visit.residents.add(world.residents[1])
-    entry = FieldLogEntry.objects.create(
-        community=world.community, grid_unit=world.grid_units[0], building=world.buildings[0],
-        author=world.gina, seen=f"{SECRET}楼道堆放杂物", done="已清理",
-    )  # fmt: skip
-    entry.residents.add(world.residents[0])
+    for household, head in zip(world.households, world.residents[::2], strict=True):
+        household.head = head  # relation_to_head is 户主 by default
+        household.save()
+    VisitFactory(household=world.households[0], visitor=world.gina,
+                 visited_on=datetime.date(2026, 1, 5), notes=f"{SECRET}走访",
+                 residents=[world.residents[1]])  # fmt: skip
+    FieldLogEntryFactory(grid_unit=world.grid_units[0], building=world.buildings[0],
+                         author=world.gina, seen=f"{SECRET}楼道堆放杂物", done="已清理",
+                         residents=[world.residents[0]])  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -130,3 +147,36 @@ def pytest_sessionfinish(session, exitstatus):
             f"SHEQU_TESTS_NO_SKIP is set and {len(skipped)} test(s) were skipped.", red=True
         )
         session.exitstatus = 1
+
+
+# What only rows of 乙社区 (charlie's) and of 甲社区's second grid unit (greg's) carry.
+OTHER_SECRET = "乙机密"
+GRID2_SECRET = "二格机密"
+
+
+@pytest.fixture
+def other_scopes(world) -> World:
+    """Rows of charlie's community and more of greg's grid unit, each marked with its own
+    secret, so a leak towards alice or gina shows up as well as one from them. Two grid-2 rows
+    name a grid-1 resident: a field-log entry, as the field-log form let staff file them
+    (issue 11), and a visit from before she moved to grid 1. A page that lists related rows
+    without the scoping mechanism shows them to the other grid's worker."""
+    unit = GridUnitFactory(community=world.other_community, number=1, name=f"{OTHER_SECRET}第1网格")
+    building = BuildingFactory(grid_unit=unit, number="1", address=f"{OTHER_SECRET}路1号")
+    household = HouseholdFactory(building=building, number=f"{OTHER_SECRET}1", room="101")
+    resident = ResidentFactory(household=household, full_name=f"赵{OTHER_SECRET}")
+    household.head = resident
+    household.save()
+    VisitFactory(household=household, visitor=world.charlie, notes=f"{OTHER_SECRET}走访",
+                 residents=[resident])  # fmt: skip
+    FieldLogEntryFactory(grid_unit=unit, building=building, author=world.charlie,
+                         seen=f"{OTHER_SECRET}民情", residents=[resident])  # fmt: skip
+
+    grid2, building2, household2 = world.grid_units[1], world.buildings[1], world.households[1]
+    FieldLogEntryFactory(grid_unit=grid2, building=building2, author=world.greg,
+                         seen=f"{GRID2_SECRET}提及", residents=[world.residents[0]])  # fmt: skip
+    FieldLogEntryFactory(grid_unit=grid2, building=building2, author=world.greg,
+                         seen=f"{GRID2_SECRET}民情", residents=[world.residents[2]])  # fmt: skip
+    VisitFactory(household=household2, visitor=world.greg, notes=f"{GRID2_SECRET}走访",
+                 residents=[world.residents[2], world.residents[0]])  # fmt: skip
+    return world

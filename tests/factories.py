@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from shequ.models import Community, District, GridUnit, Role, RoleAssignment, Street, User
@@ -126,3 +127,46 @@ class ResidentFactory(DjangoModelFactory):
     def tags(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.tags.set(extracted)
+
+
+class VisitFactory(DjangoModelFactory):
+    class Meta:
+        model = "residents.Visit"
+        skip_postgeneration_save = True
+
+    household = factory.SubFactory(HouseholdFactory)
+    community = factory.LazyAttribute(lambda o: o.household.community)
+    visitor = factory.SubFactory(UserFactory)
+    visited_on = factory.LazyFunction(timezone.localdate)
+    notes = factory.Sequence(lambda n: f"走访记录{n}")
+
+    @factory.post_generation
+    def residents(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.residents.set(extracted)
+
+
+class FieldLogEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = "residents.FieldLogEntry"
+        skip_postgeneration_save = True
+
+    grid_unit = factory.SubFactory(GridUnitFactory)
+    community = factory.LazyAttribute(lambda o: o.grid_unit.community)
+    author = factory.SubFactory(UserFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    seen = factory.Sequence(lambda n: f"民情{n}")
+
+    @factory.post_generation
+    def residents(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.residents.set(extracted)
+
+
+class FieldLogCommentFactory(DjangoModelFactory):
+    class Meta:
+        model = "residents.FieldLogComment"
+
+    entry = factory.SubFactory(FieldLogEntryFactory)
+    author = factory.SubFactory(UserFactory)
+    text = factory.Sequence(lambda n: f"批注{n}")

@@ -137,7 +137,8 @@ def test_moving_a_building_to_another_grid_unit_keeps_its_history(client, world)
         "kind": "block", "units": 2, "floors": 6,
     })  # fmt: skip
     page = client.get(building.get_absolute_url()).content.decode()
-    assert "网格" in page and "修改" in page
+    assert "已保存楼栋 1号楼。" in page
+    assert world.grid_units[1].name in page
     assert [r.grid_unit_id for r in building.history.all()] == [
         world.grid_units[1].pk, world.grid_units[0].pk,
     ]  # fmt: skip

@@ -22,6 +22,7 @@ def test_a_database_dump_holds_no_number(world):
     assert resident.id_number not in row
     assert resident.id_number[:14] not in row
     assert "13812345678" not in row
+    assert resident.id_number_masked in row
     assert Resident.objects.get(pk=resident.pk).mobile == "13812345678"
 
 

@@ -173,9 +173,10 @@ def test_moving_out_keeps_the_person_in_the_households_history(client, world):
     resident = world.residents[1]
     client.force_login(world.alice)
     url = reverse("residents:resident_move_out", args=[resident.pk])
-    assert "迁出或去世须填写日期" in client.post(url, {"status": "moved_out"}).content.decode() or (
-        "这个字段是必填项" in client.post(url, {"status": "moved_out"}).content.decode()
-    )
+    undated = client.post(url, {"status": "moved_out"}).content.decode()
+    assert "这个字段是必填项。" in undated
+    resident.refresh_from_db()
+    assert resident.status == "living"
     client.post(url, {"status": "moved_out", "status_changed_on": "2026-10-01"})
     resident.refresh_from_db()
     assert resident.status == "moved_out"
@@ -190,3 +191,22 @@ def test_a_grid_worker_cannot_change_the_registry(client, world):
     url = reverse("residents:resident_edit", args=[world.residents[0].pk])
     assert client.get(url).status_code == 404
     assert client.post(url, form_data(world)).status_code == 404
+
+
+def test_a_party_affairs_worker_reads_the_registry_but_changes_none_of_it(client, world):
+    html = page(client, world.peggy)
+    assert all(resident.name in html for resident in world.residents)
+    assert all(resident.id_number not in html for resident in world.residents)
+    for url in (reverse("residents:resident_edit", args=[world.residents[0].pk]),
+                reverse("residents:resident_add"), reverse("residents:building_add"),
+                reverse("residents:resident_reveal", args=[world.residents[0].pk])):  # fmt: skip
+        assert client.post(url, form_data(world)).status_code == 404, url
+    assert not Resident.objects.filter(name="张小明").exists()
+
+
+def test_a_resident_account_gets_no_page_of_the_registry(client, world):
+    client.force_login(world.rita)
+    for url in (LIST, reverse("residents:household_list"), reverse("residents:building_list"),
+                world.residents[0].get_absolute_url(), world.households[0].get_absolute_url(),
+                reverse("residents:resident_export")):  # fmt: skip
+        assert client.get(url).status_code == 404, url

@@ -81,7 +81,7 @@ def test_it_resolves_in_a_single_query_however_many_assignments(world, django_as
         assert len(list(GridUnit.objects.visible_to(world.gina))) == 28
 
 
-def test_it_leaves_out_the_branches_a_user_has_no_role_for(world):
+def test_the_scoping_sql_leaves_out_the_branches_a_user_has_no_role_for(world):
     """An empty grid-unit branch OR-ed in made PostgreSQL scan all residents of the city."""
     from residents.models import Resident
 

@@ -1,38 +1,144 @@
-"""No URL of the project shows or changes a row of another community."""
+"""No URL of the project shows or changes a row of another scope: another community, or another
+grid unit of the same community. Negative controls prove the walk catches each kind of leak."""
 
-from django.contrib.contenttypes.models import ContentType
+import re
 
-from shequ.models import ScopedModel
-from tests.conftest import SECRET
-from tests.scope_walker import find_leaks, probes
+import pytest
+
+from tests.conftest import GRID2_SECRET, OTHER_SECRET, SECRET
+from tests.scope_walker import Party, walk
+
+# Findings of the real project that other branches fix, each with its reason. The test fails
+# when one of them no longer shows, so the entry is removed when the branches merge.
+KNOWN_ELSEWHERE = {
+    r"^GET /residents/\d+/ as gina shows another scope's": (
+        "the resident page lists resident.visits and resident.field_log without visible_to: "
+        "gina reads grid 2's visit and field-log text (issue 11; the privacy branch)"
+    ),
+    r"^GET /residents/field-log/\d+/ as greg shows another scope's": (
+        "the field-log entry page lists the residents it mentions without visible_to: greg "
+        "reads the name of a grid-1 resident (issue 11; the privacy branch)"
+    ),
+    r"^GET /residents/overview/ as (gina|greg) shows another scope's \['甲机密第\d网格'\]$": (
+        "the overview's breakdown by grid unit names every grid unit of the community, not "
+        "those visible_to a grid worker (found by this walk; not fixed on this branch)"
+    ),
+    r"^GET /residents/households/\d+/ as greg shows another scope's \['张甲机密'\]$": (
+        "the household page lists each visit's residents without visible_to: greg reads the "
+        "name of a resident who has since moved to grid 1 (found by this walk; not fixed on "
+        "this branch)"
+    ),
+    r"\?(community|grid_unit|household|building|resident)=(abc|9+) as \w+: 500$": (
+        "a non-numeric id in a query string is a 500 until query parameters are parsed in one "
+        "place (issue 6; the nofail branch)"
+    ),
+}
 
 
-def history_rows() -> int:
-    models = [ct.model_class() for ct in ContentType.objects.all()]
-    return sum(
-        m.history.count()
-        for m in models
-        if m and issubclass(m, ScopedModel) and hasattr(m, "history")
+def parties(world) -> dict[str, Party]:
+    grid1 = (world.grid_units[0].name, world.buildings[0].address, world.households[0].number,
+             world.residents[0].name, world.residents[1].name, f"{SECRET}走访",
+             f"{SECRET}楼道堆放杂物")  # fmt: skip
+    grid2 = (GRID2_SECRET, world.grid_units[1].name, world.buildings[1].address,
+             world.households[1].number, world.residents[2].name)  # fmt: skip
+    return {
+        "alice": Party(world.alice, (SECRET,)),
+        "charlie": Party(world.charlie, (OTHER_SECRET, world.other_community.name)),
+        "gina": Party(world.gina, grid1),
+        "greg": Party(world.greg, grid2),
+    }
+
+
+def pairs(world) -> list[tuple[Party, Party]]:
+    """Each pair of strangers: another community; another grid unit of the same community. A
+    department handler (a second axis of scope) joins as one more pair."""
+    cast = parties(world)
+    return [(cast["alice"], cast["charlie"]), (cast["gina"], cast["greg"])]
+
+
+def test_the_walk_over_the_project_finds_no_leak(other_scopes):
+    report = walk(pairs(other_scopes))
+    print(f"{report.requests} requests", *report.findings, sep="\n")
+
+    assert report.problems == []
+    assert report.unwalked == set()
+    assert report.walked_with_row >= {
+        "residents:resident_detail", "residents:fieldlogentry_detail",
+        "residents:building_edit", "residents:resident_reveal",
+    }  # fmt: skip
+    assert report.forms_posted >= {
+        "residents:building_add", "residents:building_edit", "residents:household_add",
+        "residents:household_edit", "residents:resident_add", "residents:resident_edit",
+        "residents:resident_move_out", "residents:visit_add", "residents:fieldlogentry_add",
+    }  # fmt: skip
+
+    unknown = [f for f in report.findings if not any(re.search(p, f) for p in KNOWN_ELSEWHERE)]
+    assert unknown == []
+    gone = [p for p in KNOWN_ELSEWHERE if not any(re.search(p, f) for f in report.findings)]
+    assert gone == [], "fixed: remove these entries from KNOWN_ELSEWHERE"
+    pytest.xfail("; ".join(KNOWN_ELSEWHERE.values()))
+
+
+def leaky_walk(world):
+    return walk(
+        pairs(world),
+        urlconf="tests.shequ.leaky_urls",
+        only=lambda route: route.name.startswith("leaky"),
     )
 
 
-def test_it_walks_every_url_and_nothing_leaks_to_another_community(world):
-    before = history_rows()
-    assert find_leaks(world.alice, world.charlie, SECRET) == []
-    assert history_rows() == before, "a stranger's POST changed a row"
-
-
-def test_it_walks_the_project_views_with_the_owners_rows(world):
-    built, problems = probes(world.alice)
-    assert problems == []
-    walked = {probe.route.name for probe in built if probe.owners_row}
-    assert "community_detail" in walked
-    assert len(built) > 50
-
-
-def test_it_catches_a_view_that_forgets_the_scoping_mechanism(world, settings):
+@pytest.fixture
+def leaky(other_scopes, settings):
     settings.ROOT_URLCONF = "tests.shequ.leaky_urls"
-    leaks = find_leaks(world.alice, world.charlie, SECRET, urlconf="tests.shequ.leaky_urls")
-    assert any(leak.startswith("GET /leaky/communities/") and "404" in leak for leak in leaks)
-    assert any("/leaky/communities/:" in leak and "other community" in leak for leak in leaks)
-    assert all("/leaky/" in leak for leak in leaks), leaks
+    report = leaky_walk(other_scopes)
+    print(*report.findings, sep="\n")
+    assert report.problems == []
+    assert all("/leaky/" in finding for finding in report.findings)
+    return report.findings
+
+
+def found(findings: list[str], pattern: str) -> bool:
+    return any(re.search(pattern, finding) for finding in findings)
+
+
+def test_it_catches_views_that_forget_the_scoping_mechanism(leaky):
+    # A row fetched without visible_to, and a list without it.
+    assert found(leaky, r"^GET /leaky/communities/\d+/ as charlie: 200, expected 404")
+    assert found(leaky, r"^GET /leaky/communities/ as charlie shows another scope's \['甲机密'\]")
+    assert found(leaky, r"^GET /leaky/communities/ as alice shows another scope's \['乙社区'\]")
+    # A scoped row whose related rows are listed without visible_to, on the stranger's own page.
+    assert found(leaky, r"^GET /leaky/communities/\d+/residents/ as gina shows .*李甲机密")
+    # A form that links a row outside the poster's scope.
+    assert found(
+        leaky,
+        r"^POST /leaky/field-log/add/ as gina with greg's residents: .* links Resident #\d+ "
+        r"outside the scope",
+    )
+    assert found(leaky, r"^POST /leaky/field-log/add/ as alice with charlie's residents: ")
+    # A query parameter read without visible_to, with another scope's id and with junk.
+    assert found(leaky, r"^GET /leaky/members/\?household=\d+ as gina shows greg's .*李甲机密")
+    assert found(leaky, r"^GET /leaky/members/\?household=abc as \w+: 500")
+    # A leak only inside an exported workbook.
+    assert found(leaky, r"^GET /leaky/export/ as gina shows another scope's .*李甲机密")
+
+
+def test_a_row_parameter_it_cannot_fill_with_a_real_row_fails_the_walk(world):
+    from residents.models import Resident
+    from tests.scope_walker import ROWS_PER_ROUTE, probes
+
+    built, problems = probes(world.alice, urlconf="tests.shequ.unresolvable_urls")
+    assert [probe.url for probe in built] == [
+        f"/residents/{r.pk}/" for r in Resident.objects.order_by("pk")[:ROWS_PER_ROUTE]
+    ]
+    assert len(problems) == 2
+    assert problems[0].startswith("mystery: cannot tell which scoped model 'pk' names")
+    assert problems[1].startswith("ghost: cannot tell which scoped model 'ghost_pk' names")
+    # A route no party has a row for is reported by the walk, not skipped.
+    Resident.history.all().delete()
+    Resident.objects.all().delete()
+    report = walk(
+        pairs(world),
+        urlconf="tests.shequ.unresolvable_urls",
+        only=lambda route: route.name == "resident",
+    )
+    assert report.problems == ["resident: walked with no party's own row"]
