@@ -41,6 +41,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from shequ.models import ScopedModel, User
 from shequ.models.scoping import VIEW
@@ -399,20 +400,26 @@ def _is_form_route(route: Route) -> bool:
 _fill_counter = itertools.count(1)
 
 
-def _fill(form_field: forms.Field):
-    """A sensible value for an empty field, as a user would type it."""
+def _fill(form_field: forms.Field, refused=None):
+    """A sensible value for a field the form complained about, as a user would type it: a
+    choice other than the refused one (a second 户主 becomes another relation), today for a
+    date (never in the future, never before a birth date)."""
+
+    def other(values):
+        values = [v for v in values if v not in ("", None)]
+        return next((v for v in values if str(v) != str(refused)), values[0] if values else "")
+
     if isinstance(form_field, forms.ModelMultipleChoiceField):
         first = form_field.queryset.order_by("pk").first()
         return [first.pk] if first else []
     if isinstance(form_field, forms.ModelChoiceField):
-        first = form_field.queryset.order_by("pk").first()
-        return first.pk if first else ""
+        return other(form_field.queryset.order_by("pk").values_list("pk", flat=True)[:2])
     if isinstance(form_field, forms.MultipleChoiceField):
         return [next(v for v, _ in form_field.choices if v)]
     if isinstance(form_field, forms.ChoiceField):
-        return next((v for v, _ in form_field.choices if v not in ("", None)), "")
+        return other(v for v, _ in form_field.choices)
     if isinstance(form_field, forms.DateField):
-        return datetime.date(1980, 1, 1).isoformat()
+        return timezone.localdate().isoformat()
     if isinstance(form_field, forms.BooleanField):
         return "on"
     if isinstance(form_field, forms.IntegerField):
@@ -597,7 +604,8 @@ class _Walker:
                 break
             for name in refused.errors:
                 if name in refused.fields:
-                    data[refused.add_prefix(name)] = _as_data(_fill(refused.fields[name]))
+                    key = refused.add_prefix(name)
+                    data[key] = _as_data(_fill(refused.fields[name], data.get(key)))
         if response.status_code != 302:
             errors = dict(refused.errors) if response.status_code == 200 and refused else ""
             self.report.problems.append(

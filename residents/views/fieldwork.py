@@ -52,7 +52,7 @@ class VisitDetailView(ObjectDetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            residents=self.object.residents.all(),
+            residents=self.object.residents.visible_to(self.request.user),
             history=history_rows(self.object, self.request.access),
             **kwargs,
         )

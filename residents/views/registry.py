@@ -150,7 +150,9 @@ class HouseholdDetailView(ObjectDetailView):
             moved_to_other=Resident.objects.visible_to(self.request.user).filter(pk__in=former_ids),
             visits=household.visits.visible_to(self.request.user)
             .select_related("visitor")
-            .prefetch_related("residents")[:20],
+            .prefetch_related(
+                Prefetch("residents", queryset=Resident.objects.visible_to(self.request.user))
+            )[:20],
             field_log=FieldLogEntry.objects.visible_to(self.request.user)
             .filter(residents__household=household)
             .select_related("author", "grid_unit")

@@ -14,6 +14,7 @@ from residents.forms import FieldLogEntryForm
 from residents.models import FieldLogEntry, Household, Resident
 from residents.views.excel import xlsx_response
 from residents.views.fieldwork import FieldLogEntryCreateView
+from shequ.forms import ScopedModelForm
 from shequ.models import Community
 from shequ.urls import urlpatterns as project_urlpatterns
 from shequ.views.generic import ObjectDetailView
@@ -51,6 +52,14 @@ class LeakyFieldLogEntryForm(FieldLogEntryForm):
         self.fields["residents"] = forms.ModelMultipleChoiceField(
             queryset=Resident.objects.all(), required=False
         )
+
+    def clean(self):
+        # None of the entry form's checks on the rows it links.
+        cleaned = ScopedModelForm.clean(self)
+        if grid_unit := cleaned.get("grid_unit"):
+            self.instance.community = grid_unit.community
+        self.instance.author = self.user
+        return cleaned
 
 
 class LeakyFieldLogEntryCreateView(FieldLogEntryCreateView):
