@@ -14,6 +14,12 @@ from shequ.access import Access
 _ACTIVITY_RESOLUTION = 60
 
 
+def _idle_limited(request) -> bool:
+    """A session stamped with its last activity is a staff session (only staff sessions are
+    stamped), so a signed-in request needs the user's roles only when a page asks for them."""
+    return "last_activity" in request.session or request.access.is_staff
+
+
 class AccessMiddleware:
     """Attach `request.access`, and sign staff out after a spell of inactivity.
 
@@ -27,7 +33,7 @@ class AccessMiddleware:
 
     def __call__(self, request):
         request.access = SimpleLazyObject(lambda: Access(request.user))
-        if request.user.is_authenticated and request.access.is_staff:
+        if request.user.is_authenticated and _idle_limited(request):
             now = int(time.time())
             last = request.session.get("last_activity", now)
             if now - last > settings.STAFF_SESSION_IDLE_SECONDS:
