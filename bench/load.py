@@ -39,6 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shequ.settings")
+# The sessions made here are signed with the key the server will check them with.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(60))
 
 import django  # noqa: E402
 
@@ -66,6 +68,7 @@ class Page:
     path: str
     expect: str = ""
     trivial: bool = False
+    slow: bool = False
 
 
 @dataclass
@@ -74,6 +77,7 @@ class Measured:
     rps: float = 0.0
     latency_ms: float = 0.0
     errors: list[str] = field(default_factory=list)
+    ceiling: float = 0.0  # the anonymous health check's rate right before
 
 
 def users(first: Community, last: Community) -> dict:
@@ -93,8 +97,18 @@ def pages(first: Community, last: Community) -> tuple[list[Page], list[Page]]:
     """(the trivial views, the staff pages)."""
     health = reverse("health")
     residents = reverse("residents:resident_list")
-    living = Resident.objects.filter(community=first, status=Status.LIVING).count()
-    last_page = (living + 24) // 25
+    living = Resident.objects.filter(status=Status.LIVING)
+    grid_unit = last.grid_units.order_by("number").first()
+    # What each list says under its table ("共 1,234 条"), to be sure it lists the right rows.
+    total = {
+        "first": living.filter(community=first).count(),
+        "last": living.filter(community=last).count(),
+        "grid": living.filter(household__building__grid_unit=grid_unit).count(),
+        "elderly": living.filter(community=first, residence_type="registered")
+        .in_age_group(AgeGroup.ELDERLY)
+        .count(),
+    }
+    last_page = (total["first"] + 24) // 25
     person = (
         Resident.objects.filter(community=first, status=Status.LIVING)
         .exclude(mobile_hash="")
@@ -105,13 +119,15 @@ def pages(first: Community, last: Community) -> tuple[list[Page], list[Page]]:
         Page("Health check (trivial view)", "staff", health, "ok", trivial=True),
     ]
     staff = [
-        Page("Resident list, page 1", "staff", residents, first.name),
-        Page("Resident list, page 1", "staff of the last community", residents, last.name),
-        Page("Resident list, page 1", "grid worker", residents, last.name),
+        Page("Resident list, page 1", "staff", residents, f"共 {total['first']} 条"),
+        Page("Resident list, page 1", "staff of the last community", residents,
+             f"共 {total['last']} 条"),
+        Page("Resident list, page 1", "grid worker", residents, f"共 {total['grid']} 条"),
         Page(f"Resident list, last page ({last_page})", "staff",
-             f"{residents}?page={last_page}", first.name),
+             f"{residents}?page={last_page}", f"共 {total['first']} 条"),
         Page("Resident list, 60+ · 户籍", "staff",
-             f"{residents}?age_group={AgeGroup.ELDERLY}&residence_type=registered", first.name),
+             f"{residents}?age_group={urllib.parse.quote(AgeGroup.ELDERLY)}"
+             "&residence_type=registered", f"共 {total['elderly']} 条"),
         Page(f"Name search “{person.name[:2]}”", "staff",
              f"{residents}?q={urllib.parse.quote(person.name[:2])}", person.name),
         Page("Last 4 digits of a mobile", "staff", f"{residents}?q={person.mobile[-4:]}",
@@ -130,7 +146,7 @@ def pages(first: Community, last: Community) -> tuple[list[Page], list[Page]]:
         Page("Home page", "official", reverse("home")),
         Page("Overview, one community chosen", "official",
              f"{reverse('residents:overview')}?community={first.pk}"),
-        Page("Overview, whole district", "official", reverse("residents:overview")),
+        Page("Overview, whole district", "official", reverse("residents:overview"), slow=True),
     ]  # fmt: skip
     return trivial, staff
 
@@ -158,7 +174,6 @@ def server_environment(static_root: str) -> dict[str, str]:
     return {
         **os.environ,
         "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         # Production keeps connections open; connecting per request would be measured instead.
@@ -200,33 +215,46 @@ def stop(server: subprocess.Popen) -> None:
         os.killpg(server.pid, signal.SIGKILL)
 
 
-def check(base: str, page: Page, cookie: str) -> list[str]:
-    """The page answers 200 with what it must show, before it is loaded."""
+def check(base: str, page: Page, cookie: str) -> tuple[list[str], float]:
+    """Whether the page answers 200 with what it must show, and how long one request took."""
     request = urllib.request.Request(base + page.path, headers={"Cookie": cookie} if cookie else {})
+    started = time.perf_counter()
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             body = response.read().decode()
             final = response.geturl()
     except urllib.error.HTTPError as error:
-        return [f"HTTP {error.code}"]
+        return [f"HTTP {error.code}"], 0.0
+    took = time.perf_counter() - started
     if final != base + page.path:
-        return [f"redirected to {final[len(base) :]}"]
+        return [f"redirected to {final[len(base) :]}"], took
     if page.expect and page.expect not in body:
-        return [f"{page.expect!r} not on the page"]
-    return []
+        return [f"{page.expect!r} not on the page"], took
+    return [], took
 
 
-def wrk(base: str, page: Page, cookie: str, args) -> Measured:
-    measured = Measured(page, errors=check(base, page, cookie))
-    if measured.errors:
-        return measured
+def drain(base: str, limit: float = 120) -> None:
+    """Wait for the requests wrk left queued in gunicorn when it stopped: a health check that
+    answers at once says the workers are free again."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        urllib.request.urlopen(base + reverse("health"), timeout=limit).read()
+        if time.perf_counter() - started < 0.1:
+            return
+        time.sleep(0.2)
+
+
+def wrk(base: str, page: Page, cookie: str, args, seconds: int) -> Measured:
+    measured = Measured(page)
     command = [WRK, "-t", str(min(args.threads, args.connections)), "-c", str(args.connections),
-               "-d", f"{args.duration}s", "--timeout", "30s"]  # fmt: skip
+               "-d", f"{seconds}s", "--timeout", "30s"]  # fmt: skip
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(
         [*command, base + page.path], capture_output=True, text=True, check=True
     ).stdout
+    drain(base)
     measured.rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     value, unit = re.search(r"Latency\s+([\d.]+)(us|ms|s)", output).groups()
     measured.latency_ms = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
@@ -239,39 +267,42 @@ def wrk(base: str, page: Page, cookie: str, args) -> Measured:
     return measured
 
 
-def report(before: list[Measured], staff: list[Measured], after: list[Measured], args) -> str:
-    def mean(who: str) -> float:
-        rates = [m.rps for m in before + after if m.page.who == who]
-        return sum(rates) / len(rates)
-
-    ceiling = mean("anonymous")
+def report(results: list[Measured], args) -> str:
+    anonymous = [m.rps for m in results if m.page.trivial and m.page.who == "anonymous"]
+    signed_in = [m.rps for m in results if m.page.trivial and m.page.who != "anonymous"]
     lines = [
         SECTION,
         "",
         f"- Date: {time.strftime('%Y-%m-%d %H:%M')}; code: {code_version()}",
-        f"- gunicorn {args.workers} sync workers, `wrk -c {args.connections} -d {args.duration}s` "
-        f"(Debian's wrk) on the same {os.cpu_count()}-core machine as PostgreSQL; DEBUG=0, "
-        "DATABASE_CONN_MAX_AGE=600, each user signed in with a database session.",
-        f"- Ceiling: the health check (`/health/`), anonymous, {ceiling:,.0f} req/s "
-        "(mean of a run before the pages and one after). Ratio: a page's req/s over that.",
+        f"- gunicorn {args.workers} sync workers, `wrk -c {args.connections}` (Debian's wrk) for "
+        f"{args.duration} s per page, on the same {os.cpu_count()}-core machine as PostgreSQL; "
+        "DEBUG=0, DATABASE_CONN_MAX_AGE=600, each user signed in with a database session.",
+        f"- Ceiling: the health check (`/health/`) anonymous, measured for {args.ceiling} s "
+        "right before each page, so that a machine shared with other work slows both alike. "
+        f"Its rate over the run: {min(anonymous):,.0f}–{max(anonymous):,.0f} req/s.",
         "",
-        "| Page | As | req/s | Mean latency ms | Ratio to trivial |",
-        "|---|---|--:|--:|--:|",
+        "| Page | As | req/s | Mean latency ms | Ceiling req/s | Ratio to trivial |",
+        "|---|---|--:|--:|--:|--:|",
     ]
-    for m in [*before, *staff, *after]:
+    for m in results:
+        if m.page.trivial and m.page.who == "anonymous":
+            continue
         if m.errors and not m.rps:
-            lines.append(f"| {m.page.name} | {m.page.who} | **{'; '.join(m.errors)}** | | |")
+            lines.append(f"| {m.page.name} | {m.page.who} | **{'; '.join(m.errors)}** | | | |")
             continue
         flag = f" ({'; '.join(m.errors)})" if m.errors else ""
+        ratio = f"{m.rps / m.ceiling:.1%}" if m.ceiling else "—"
         lines.append(
             f"| {m.page.name} | {m.page.who} | {m.rps:,.1f}{flag} | {m.latency_ms:,.1f} | "
-            f"{m.rps / ceiling:.1%} |"
+            f"{m.ceiling:,.0f} | {ratio} |"
         )
-    signed_in = mean("staff")
+    ratio = sum(signed_in) / sum(
+        m.ceiling for m in results if m.page.trivial and m.page.who != "anonymous"
+    )
     lines += [
         "",
-        f"Signed in, the health check runs at {signed_in / ceiling:.0%} of its anonymous rate "
-        f"({signed_in:,.0f} against {ceiling:,.0f} req/s).",
+        f"Signed in as community staff, the health check runs at {ratio:.0%} of its anonymous "
+        "rate.",
         "",
     ]
     return "\n".join(lines)
@@ -291,6 +322,7 @@ def write_section(path: Path, section: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=4, help="seconds of wrk per page")
+    parser.add_argument("--ceiling", type=int, default=2, help="seconds of the health check")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
@@ -316,24 +348,40 @@ def main(argv: list[str] | None = None) -> None:
         server = start_gunicorn(server_environment(str(Path(tmp) / "static")), port,
                                 args.workers, log)  # fmt: skip
         try:
-            # Each session's first request stamps its activity; after that, once a minute.
+            # Each session's first request stamps its activity; after that, once a minute. A
+            # page that fails, or takes longer alone than wrk would run, is not loaded.
+            refused: dict[int, list[str]] = {}
             for page in trivial + staff:
-                check(base, page, cookies[page.who])
-            results: list[list[Measured]] = [[], [], []]
-            for group, todo in zip(results, (trivial, staff, trivial), strict=True):
-                for page in todo:
-                    measured = wrk(base, page, cookies[page.who], args)
-                    group.append(measured)
-                    print(f"{page.name} ({page.who}): {measured.rps:,.1f} req/s"
-                          + (f" — {'; '.join(measured.errors)}" if measured.errors else ""),
-                          flush=True)  # fmt: skip
+                errors, took = check(base, page, cookies[page.who])
+                if not errors and took > args.duration:
+                    errors = [f"one request alone took {took:,.1f} s; not loaded"]
+                if errors:
+                    refused[id(page)] = errors
+            # The whole district's overview takes seconds: what it leaves queued in gunicorn
+            # when wrk stops would slow the next page, so it comes after the second ceiling.
+            slow = [page for page in staff if page.slow]
+            order = [*trivial, *[p for p in staff if not p.slow], *trivial, *slow]
+            results: list[Measured] = []
+            for page in order:
+                if id(page) in refused:
+                    results.append(Measured(page, errors=refused[id(page)]))
+                    print(f"{page.name} ({page.who}): {'; '.join(refused[id(page)])}")
+                    continue
+                ceiling = wrk(base, trivial[0], "", args, args.ceiling)
+                measured = wrk(base, page, cookies[page.who], args, args.duration)
+                measured.ceiling = ceiling.rps
+                results.append(measured)
+                print(f"{page.name} ({page.who}): {measured.rps:,.1f} req/s, ceiling "
+                      f"{ceiling.rps:,.1f}"
+                      + (f" — {'; '.join(measured.errors)}" if measured.errors else ""),
+                      flush=True)  # fmt: skip
         finally:
             stop(server)
             errors = log.read_text() if log.exists() else ""
             tracebacks = errors.count("Traceback")
             if tracebacks:
                 print(f"gunicorn logged {tracebacks} tracebacks:\n{errors[-3000:]}")
-    section = report(*results, args)
+    section = report(results, args)
     print(section)
     write_section(args.output, section)
 

@@ -1,4 +1,7 @@
+from collections.abc import Iterable
+
 from django import forms, template
+from django.forms.models import ModelChoiceIterator
 from django.http import QueryDict
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -43,7 +46,7 @@ def select(field: forms.BoundField, attrs: dict) -> SafeString:
     chosen = set(w.format_value(field.value()))
     html = [format_html('<select name="{}"{}>', field.html_name, _attributes(final))]
     has_selected = False
-    for value, label in w.choices:
+    for value, label in _choices(w):
         group = isinstance(label, list | tuple)
         if group:
             html.append(format_html('<optgroup label="{}">', value))
@@ -60,6 +63,16 @@ def select(field: forms.BoundField, attrs: dict) -> SafeString:
             html.append("</optgroup>")
     html.append("</select>")
     return mark_safe("\n".join(html))  # every value and label above is escaped
+
+
+def _choices(w: forms.Select) -> Iterable[tuple[object, object]]:
+    """A model field's choices, read with one query: Django's ModelChoiceIterator streams them
+    through a server-side cursor, three round trips (DECLARE, FETCH, CLOSE) per dropdown."""
+    choices = w.choices
+    if not isinstance(choices, ModelChoiceIterator):
+        return choices
+    empty = [("", choices.field.empty_label)] if choices.field.empty_label is not None else []
+    return empty + [choices.choice(obj) for obj in choices.queryset.all()]
 
 
 def _attributes(attrs: dict) -> SafeString:
