@@ -7,14 +7,15 @@
 Starts gunicorn on the benchmark database with production settings (DEBUG=0, persistent database
 connections, collected static files), signs in the users of run_benchmarks.py (community staff of
 the first and of the last community, a grid worker of the last, the district official), and runs
-wrk (Debian's /usr/bin/wrk) against every staff page with each user's session cookie. The health
-check is measured anonymously and signed in, at the start and again at the end, so the ceiling
-comes from the same run as the pages; every page is written as a ratio to the anonymous one.
+wrk (Debian's /usr/bin/wrk) against every staff page with each user's session cookie. Right
+before each page the health check runs anonymously, as the ceiling: on a machine shared with
+other work both are slowed alike, and each page is written as a ratio to its own ceiling. The
+health check signed in, at the start and at the end, shows what every signed-in request costs.
 
-Each page is first fetched once and must answer 200 with the text it is expected to show. The
-official's whole-district overview runs last, because requests it leaves queued in gunicorn when
-wrk stops would slow down whatever came after. The report goes into bench/results.md, replacing
-its "Under load" section.
+Each page is first fetched once and must answer 200 with the text it is expected to show; one
+that alone takes longer than wrk would run is reported, not loaded. After each wrk run the
+script waits for the requests wrk left queued in gunicorn. The report goes into bench/results.md,
+replacing its "Under load" section.
 """
 
 from __future__ import annotations
@@ -39,8 +40,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shequ.settings")
-# The sessions made here are signed with the key the server will check them with.
-os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(60))
 
 import django  # noqa: E402
 
@@ -174,6 +173,7 @@ def server_environment(static_root: str) -> dict[str, str]:
     return {
         **os.environ,
         "DEBUG": "0",
+        "SECRET_KEY": settings.SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         # Production keeps connections open; connecting per request would be measured instead.
@@ -313,7 +313,8 @@ def write_section(path: Path, section: str) -> None:
     start = text.find(SECTION)
     if start >= 0:
         end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[end + 1 :] if end >= 0 else "")
+        rest = "\n" + text[end + 1 :] if end >= 0 else ""
+        text = text[:start] + section.rstrip("\n") + "\n" + rest
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text)
@@ -338,6 +339,8 @@ def main(argv: list[str] | None = None) -> None:
     last = Community.objects.filter(residents__isnull=False).order_by("-code").first()
     trivial, staff = pages(first, last)
     staff = [page for page in staff if args.only.lower() in page.name.lower()]
+    # The sessions made here are signed with the key the server will check them with.
+    settings.SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(60)
     cookies = session_cookies(users(first, last))
     connection.close()  # the server's workers need the connections, not this process
 
