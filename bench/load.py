@@ -168,7 +168,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_environment(static_root: str) -> dict[str, str]:
+def server_environment(static_root: str, cache_url: str) -> dict[str, str]:
     key_file = ROOT / "var" / "field-encryption.key"
     return {
         **os.environ,
@@ -181,6 +181,7 @@ def server_environment(static_root: str) -> dict[str, str]:
         "FIELD_ENCRYPTION_KEY": os.environ.get("FIELD_ENCRYPTION_KEY")
         or key_file.read_text().strip(),
         "STATIC_ROOT": static_root,
+        "CACHE_URL": cache_url,
     }
 
 
@@ -276,7 +277,12 @@ def report(results: list[Measured], args) -> str:
         f"- Date: {time.strftime('%Y-%m-%d %H:%M')}; code: {code_version()}",
         f"- gunicorn {args.workers} sync workers, `wrk -c {args.connections}` (Debian's wrk) for "
         f"{args.duration} s per page, on the same {os.cpu_count()}-core machine as PostgreSQL; "
-        "DEBUG=0, DATABASE_CONN_MAX_AGE=600, each user signed in with a database session.",
+        "DEBUG=0, DATABASE_CONN_MAX_AGE=600; "
+        + (
+            "CACHE_URL set to Redis, so sessions are read through it (`shequ/sessions.py`)."
+            if args.cache_url
+            else "no CACHE_URL, so sessions are read from the database."
+        ),
         f"- Ceiling: the health check (`/health/`) anonymous, measured for {args.ceiling} s "
         "right before each page, so that a machine shared with other work slows both alike. "
         f"Its rate over the run: {min(anonymous):,.0f}–{max(anonymous):,.0f} req/s.",
@@ -329,6 +335,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--only", default="", help="only the pages whose name contains this")
     parser.add_argument("--output", type=Path, default=BENCH_DIR / "results.md")
+    parser.add_argument(
+        "--cache-url",
+        default=os.environ.get("CACHE_URL", ""),
+        help="Redis for the server's cache and sessions, as in production (default: CACHE_URL)",
+    )
     args = parser.parse_args(argv)
     if connection.vendor != "postgresql":
         sys.exit("Run it against the PostgreSQL database bench/generate_city.py filled.")
@@ -348,7 +359,8 @@ def main(argv: list[str] | None = None) -> None:
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="shequ-load-") as tmp:
         log = Path(tmp) / "gunicorn.log"
-        server = start_gunicorn(server_environment(str(Path(tmp) / "static")), port,
+        environment = server_environment(str(Path(tmp) / "static"), args.cache_url)
+        server = start_gunicorn(environment, port,
                                 args.workers, log)  # fmt: skip
         try:
             # Each session's first request stamps its activity; after that, once a minute. A
