@@ -2,7 +2,10 @@
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/shequ_bench
     .venv/bin/python bench/generate_city.py           # once
-    .venv/bin/python bench/load.py                    # --duration 4 --connections 16 --workers 2
+    CACHE_URL=redis://127.0.0.1:6379/1 .venv/bin/python bench/load.py   # --duration 4 --workers 2
+
+CACHE_URL (or --cache-url) gives the server Redis, as production has it (README): sessions are then
+read through it. Without it the server keeps sessions in the database alone.
 
 Starts gunicorn on the benchmark database with production settings (DEBUG=0, persistent database
 connections, collected static files), signs in the users of run_benchmarks.py (community staff of
