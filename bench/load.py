@@ -262,6 +262,8 @@ def wrk(base: str, page: Page, cookie: str, args, seconds: int) -> Measured:
     measured.rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     value, unit = re.search(r"Latency\s+([\d.]+)(us|ms|s)", output).groups()
     measured.latency_ms = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    if not measured.rps:
+        measured.errors.append(f"no request completed in {seconds} s")
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     if bad:
         measured.errors.append(f"{bad.group(1)} responses not 2xx/3xx")
