@@ -71,6 +71,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 IMPORT_ROWS = 5000
 IMPORT_STREET = f"{DEMO_DISTRICT_CODE}999"
 IMPORT_COMMUNITY = f"{IMPORT_STREET}001"
+LOAD_SECTION = "## Under load (bench/load.py)"
 
 
 @dataclass
@@ -580,7 +581,10 @@ def main(argv: list[str] | None = None) -> None:
         *(["", *notes] if notes else []),
     ]
     print("\n" + "\n".join(report))
-    args.output.write_text("\n".join(report) + "\n")
+    # bench/load.py keeps its own section in the same file; this run replaces only the rest.
+    previous = args.output.read_text() if args.output.exists() else ""
+    kept = previous[previous.find(LOAD_SECTION) :] if LOAD_SECTION in previous else ""
+    args.output.write_text("\n".join(report) + "\n" + ("\n" + kept if kept else ""))
     print(f"\nWritten to {args.output}")
     if args.explain:
         (BENCH_DIR / "explain.md").write_text("\n".join(explain(results)) + "\n")

@@ -1,10 +1,13 @@
-"""What the signed-in user is: their role assignments, loaded once per request."""
+"""What the signed-in user is, for navigation: their roles, read once per request and only when a
+page asks. The labelled assignments (district / street / community / grid unit names) are loaded
+only by the pages that show them, the home page."""
 
 from __future__ import annotations
 
 from functools import cached_property
 
 from shequ.models import STAFF_ROLES, Role, RoleAssignment, User
+from shequ.models.scoping import roles_of
 
 
 class Access:
@@ -26,7 +29,9 @@ class Access:
 
     @cached_property
     def roles(self) -> frozenset[str]:
-        return frozenset(a.role for a in self.assignments)
+        if not self.user.is_authenticated:
+            return frozenset()
+        return roles_of(self.user)
 
     @property
     def is_admin(self) -> bool:

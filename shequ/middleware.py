@@ -2,7 +2,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -12,6 +12,15 @@ from shequ.access import Access
 # Writing the session on every request would cost a database write per page; a minute's
 # precision is enough for a 30-minute limit.
 _ACTIVITY_RESOLUTION = 60
+
+
+def _idle_limited(request) -> bool:
+    """Whether this is a signed-in staff session, asked without loading the user or their roles
+    (two queries) when the session already says so: only staff sessions are stamped with their
+    last activity. A view that needs neither, such as the health check, then costs one query."""
+    if SESSION_KEY not in request.session:
+        return False
+    return "last_activity" in request.session or request.access.is_staff
 
 
 class AccessMiddleware:
@@ -27,7 +36,7 @@ class AccessMiddleware:
 
     def __call__(self, request):
         request.access = SimpleLazyObject(lambda: Access(request.user))
-        if request.user.is_authenticated and request.access.is_staff:
+        if _idle_limited(request):
             now = int(time.time())
             last = request.session.get("last_activity", now)
             if now - last > settings.STAFF_SESSION_IDLE_SECONDS:

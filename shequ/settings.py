@@ -180,6 +180,9 @@ elif _cache_url:
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL; got {_cache_url!r}")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# With Redis, a signed-in request reads its session from the cache, not the database
+# (shequ/sessions.py); a per-process memory cache could not be shared by gunicorn's workers.
+SESSION_ENGINE = "shequ.sessions" if _cache_url else "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "shequ.User"
 AUTHENTICATION_BACKENDS = [

@@ -12,6 +12,7 @@ admin.site.index_title = _("基础数据与账户")
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("health/", views.health, name="health"),
     path("communities/", views.CommunityListView.as_view(), name="community_list"),
     path("communities/<int:pk>/", views.CommunityDetailView.as_view(), name="community_detail"),
     path("residents/", include("residents.urls")),

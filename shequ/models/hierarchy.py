@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from shequ.models.roles import Role
-from shequ.models.scoping import CHANGE, VIEW, ScopedModel, assignments
+from shequ.models.scoping import CHANGE, VIEW, ScopedModel, scope_of
 from shequ.validators import (
     validate_community_code,
     validate_district_code,
@@ -50,9 +50,8 @@ class District(ScopedModel):
 
     @classmethod
     def scope_filter(cls, user, roles) -> Q:
-        wide = assignments(user, roles)
         streets = Street.objects.filter(Street.scope_filter(user, roles)).values("district")
-        return Q(pk__in=wide.filter(district__isnull=False).values("district")) | Q(pk__in=streets)
+        return Q(pk__in=sorted(scope_of(user).ids(roles, "district"))) | Q(pk__in=streets)
 
 
 class Street(ScopedModel):
@@ -98,11 +97,11 @@ class Street(ScopedModel):
 
     @classmethod
     def scope_filter(cls, user, roles) -> Q:
-        wide = assignments(user, roles)
+        scope = scope_of(user)
         communities = Community.objects.filter(Community.scope_filter(user, roles)).values("street")
         return (
-            Q(pk__in=wide.filter(street__isnull=False).values("street"))
-            | Q(district__in=wide.filter(district__isnull=False).values("district"))
+            Q(pk__in=sorted(scope.ids(roles, "street")))
+            | Q(district__in=sorted(scope.ids(roles, "district")))
             | Q(pk__in=communities)
         )
 

@@ -1,5 +1,10 @@
+from collections.abc import Iterable
+
 from django import forms, template
+from django.forms.models import ModelChoiceIterator
 from django.http import QueryDict
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -21,7 +26,64 @@ def widget(field: forms.BoundField) -> str:
     if field.errors:
         css += " is-invalid"
     existing = w.attrs.get("class", "")
-    return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+    attrs = {"class": f"{existing} {css}".strip()}
+    if isinstance(w, forms.Select) and w.template_name == forms.Select.template_name:
+        return select(field, attrs)
+    return field.as_widget(attrs=attrs)
+
+
+def select(field: forms.BoundField, attrs: dict) -> SafeString:
+    """The HTML Django's select template makes, built here: the template includes a template per
+    <option>, which was a quarter of a list page's time (16 ms of a resident list's 60)."""
+    w = field.field.widget
+    attrs = field.build_widget_attrs(attrs, w)
+    if field.auto_id and "id" not in w.attrs:
+        attrs.setdefault("id", field.auto_id)
+    final = w.build_attrs(w.attrs, attrs)
+    multiple = w.allow_multiple_selected
+    if multiple:
+        final["multiple"] = True
+    chosen = set(w.format_value(field.value()))
+    html = [format_html('<select name="{}"{}>', field.html_name, _attributes(final))]
+    has_selected = False
+    for value, label in _choices(w):
+        group = isinstance(label, list | tuple)
+        if group:
+            html.append(format_html('<optgroup label="{}">', value))
+        for option, text in label if group else [(value, label)]:
+            option = "" if option is None else str(option)
+            # As Django's optgroups: a single select marks only its first match.
+            selected = (multiple or not has_selected) and option in chosen
+            has_selected |= selected
+            html.append(
+                f'<option value="{escape(option)}"{" selected" if selected else ""}>'
+                f"{conditional_escape(text)}</option>"
+            )
+        if group:
+            html.append("</optgroup>")
+    html.append("</select>")
+    return mark_safe("\n".join(html))  # every value and label above is escaped
+
+
+def _choices(w: forms.Select) -> Iterable[tuple[object, object]]:
+    """A model field's choices, read with one query: Django's ModelChoiceIterator streams them
+    through a server-side cursor, three round trips (DECLARE, FETCH, CLOSE) per dropdown."""
+    choices = w.choices
+    if not isinstance(choices, ModelChoiceIterator):
+        return choices
+    empty = [("", choices.field.empty_label)] if choices.field.empty_label is not None else []
+    return empty + [choices.choice(obj) for obj in choices.queryset.all()]
+
+
+def _attributes(attrs: dict) -> SafeString:
+    """As django/forms/widgets/attrs.html: in order, True as a bare name, False left out."""
+    return mark_safe(
+        "".join(
+            f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
 
 
 @register.simple_tag(takes_context=True)
