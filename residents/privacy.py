@@ -21,6 +21,7 @@ from residents.choices import AGE_BOUNDS
 from residents.models import Resident
 from residents.models.people import age_group_q
 from shequ.access import Access
+from shequ.models.scoping import scope_of
 
 REVEAL = "reveal"
 _PROVINCE = re.compile(
@@ -34,9 +35,7 @@ def revealing_communities(access: Access) -> frozenset[int] | None:
     if access.is_admin:
         return None
     roles = Resident.scope_roles[REVEAL]
-    return frozenset(
-        a.community_id for a in access.assignments if a.role in roles and a.community_id
-    )
+    return scope_of(access.user).ids(roles, "community")
 
 
 def sees_birth_date(access: Access, resident: Resident) -> bool:

@@ -281,6 +281,7 @@ def fuzz_targets(client: Client, owner: User) -> tuple[list[Target], list[str]]:
         for name in getattr(form_class, "base_fields", {}):
             target.fields[name] = FormField(name, "text")
         targets[url] = target
+    by_route = {target.route.name: target for target in targets.values()}
     pages: list[Page] = []
     for target in targets.values():
         with recording_query_reads() as reads:
@@ -297,7 +298,9 @@ def fuzz_targets(client: Client, owner: User) -> tuple[list[Target], list[str]]:
                     targets[path].param_options.setdefault(name, []).extend(each.options)
             if form.method != "post" or path is None:
                 continue
-            target = targets.get(path)
+            # A form for another row of a walked route (拨打电话 on each line of a list) is that
+            # route's form: its fields are fuzzed on the row the walk took.
+            target = targets.get(path) or by_route.get(_view_name(path))
             if target is None:
                 with contextlib.suppress(Resolver404):
                     if resolve(path).url_name not in SKIPPED:
@@ -312,3 +315,12 @@ def fuzz_targets(client: Client, owner: User) -> tuple[list[Target], list[str]]:
                 else:
                     known.options.extend(o for o in each.options if o not in known.options)
     return list(targets.values()), problems
+
+
+def _view_name(path: str | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return None

@@ -36,7 +36,8 @@ from residents.models.snapshot import (
 )
 from residents.presenters import visible_tags
 from residents.views.excel import xlsx_response
-from shequ.models import Community, GridUnit, Street
+from shequ.models import Community, GridUnit, Role, Street
+from shequ.models.scoping import scope_of
 from shequ.params import query_int
 
 
@@ -224,11 +225,10 @@ class OverviewView(LoginRequiredMixin, View):
 
     def worker_communities(self) -> set[int]:
         """The communities of the user's own worker assignments (read once per request)."""
-        return {
-            a.community_id or a.grid_unit.community_id
-            for a in self.request.access.assignments
-            if a.role in COMMUNITY_WORKERS
-        }
+        scope = scope_of(self.request.user)
+        return set(scope.ids(COMMUNITY_WORKERS, "community")) | (
+            set(scope.grid_communities) if Role.GRID_WORKER in scope.roles else set()
+        )
 
     def live_rows(self, communities: list[Community]) -> list[tuple[Community, PopulationSnapshot]]:
         residents = Resident.objects.visible_to(self.request.user).filter(

@@ -202,7 +202,7 @@ def test_a_resident_with_a_long_history_runs_as_many_queries_as_a_new_one(client
         resident.notes = f"第{n}次修改"
         resident.save()
         VisitFactory(household=resident.household, visitor=world.gina,
-                     visited_on=datetime.date(2025, 1, 1) + datetime.timedelta(days=n),
+                     visited_on=datetime.date(2026, 2, 1) + datetime.timedelta(days=n),
                      notes=f"长期走访{n}", residents=[resident])  # fmt: skip
         FieldLogEntryFactory(grid_unit=world.grid_units[0], author=world.gina,
                              seen=f"长期民情{n}", residents=[resident])  # fmt: skip

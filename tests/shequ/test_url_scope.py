@@ -8,32 +8,6 @@ import pytest
 from tests.conftest import GRID2_SECRET, OTHER_SECRET, SECRET
 from tests.scope_walker import Party, walk
 
-# Findings of the real project that other branches fix, each with its reason. The test fails
-# when one of them no longer shows, so the entry is removed when the branches merge.
-KNOWN_ELSEWHERE = {
-    r"^GET /residents/\d+/ as gina shows another scope's": (
-        "the resident page lists resident.visits and resident.field_log without visible_to: "
-        "gina reads grid 2's visit and field-log text (issue 11; the privacy branch)"
-    ),
-    r"^GET /residents/field-log/\d+/ as greg shows another scope's": (
-        "the field-log entry page lists the residents it mentions without visible_to: greg "
-        "reads the name of a grid-1 resident (issue 11; the privacy branch)"
-    ),
-    r"^GET /residents/overview/ as (gina|greg) shows another scope's \['甲机密第\d网格'\]$": (
-        "the overview's breakdown by grid unit names every grid unit of the community, not "
-        "those visible_to a grid worker (found by this walk; not fixed on this branch)"
-    ),
-    r"^GET /residents/households/\d+/ as greg shows another scope's \['张甲机密'\]$": (
-        "the household page lists each visit's residents without visible_to: greg reads the "
-        "name of a resident who has since moved to grid 1 (found by this walk; not fixed on "
-        "this branch)"
-    ),
-    r"\?(community|grid_unit|household|building|resident)=(abc|9+) as \w+: 500$": (
-        "a non-numeric id in a query string is a 500 until query parameters are parsed in one "
-        "place (issue 6; the nofail branch)"
-    ),
-}
-
 
 def parties(world) -> dict[str, Party]:
     grid1 = (world.grid_units[0].name, world.buildings[0].address, world.households[0].number,
@@ -72,11 +46,7 @@ def test_the_walk_over_the_project_finds_no_leak(other_scopes):
         "residents:resident_move_out", "residents:visit_add", "residents:fieldlogentry_add",
     }  # fmt: skip
 
-    unknown = [f for f in report.findings if not any(re.search(p, f) for p in KNOWN_ELSEWHERE)]
-    assert unknown == []
-    gone = [p for p in KNOWN_ELSEWHERE if not any(re.search(p, f) for f in report.findings)]
-    assert gone == [], "fixed: remove these entries from KNOWN_ELSEWHERE"
-    pytest.xfail("; ".join(KNOWN_ELSEWHERE.values()))
+    assert report.findings == []
 
 
 def leaky_walk(world):
