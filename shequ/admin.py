@@ -46,7 +46,9 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin):
+    # Accounts keep no simple-history table (their role assignments do); the admin's own
+    # change log serves their 历史 page, which simple-history's view would fail on.
     form = UserChangeForm
     add_form = UserCreationForm
     inlines = [RoleAssignmentInline]
