@@ -73,8 +73,8 @@ class RoleAssignmentInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    # Accounts keep Django's own admin log; their roles, which decide what a user sees, keep a
-    # full history (RoleAssignmentAdmin).
+    # Accounts keep no simple-history table (their role assignments do); the admin's own
+    # change log serves their 历史 page, which simple-history's view would fail on.
     form = UserChangeForm
     add_form = UserCreationForm
     inlines = [RoleAssignmentInline]
