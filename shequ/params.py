@@ -8,6 +8,8 @@ from typing import TypeVar
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from shequ.text import strip_control
+
 # Primary keys are 64-bit; a longer run of digits is junk, not a row, and int() of a huge string
 # costs time of its own.
 MAX_ID = 2**63 - 1
@@ -40,3 +42,9 @@ def query_row(request: HttpRequest, name: str, queryset: QuerySet[M]) -> M | Non
     queryset, so a guessed id never reaches a row the user may not see."""
     pk = query_int(request, name)
     return None if pk is None else queryset.filter(pk=pk).first()
+
+
+def query_text(request: HttpRequest, name: str, max_length: int) -> str:
+    """Typed or pasted search text: without control characters (a NUL is an error in
+    PostgreSQL), runs of spaces as one, at most `max_length` characters."""
+    return " ".join(strip_control(request.GET.get(name, "")).split())[:max_length]

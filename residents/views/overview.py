@@ -38,7 +38,7 @@ from residents.presenters import visible_tags
 from residents.views.excel import xlsx_response
 from shequ.models import Community, GridUnit, Role, Street
 from shequ.models.scoping import scope_of
-from shequ.params import query_int
+from shequ.params import query_int, query_text
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ class OverviewView(LoginRequiredMixin, View):
         columns = columns_for(tags)
         sort = Sort.parse(request.GET.get("sort", ""), columns)
         street_id, community_id = query_int(request, "street"), query_int(request, "community")
-        search = request.GET.get("q", "").strip()[:50]
+        search = query_text(request, "q", 50)
 
         communities = Community.objects.visible_to(request.user)
         if live:

@@ -1,7 +1,6 @@
 """Search-as-you-type for the household pickers (`shequ.widgets.SearchSelect`)."""
 
 import re
-import unicodedata
 
 from django.db.models import Exists, OuterRef, Q
 from django.http import JsonResponse
@@ -11,18 +10,12 @@ from django.views import View
 from residents.choices import Status
 from residents.models import Household, Resident
 from shequ.chinese import simplified
+from shequ.params import query_text
 from shequ.views.generic import ScopedMixin
 
 MATCHES = 20
 # "3-301", "3号楼301", "3栋 2单元 301": a building, an optional unit, a room.
 _DWELLING = re.compile(r"^(\d+)\s*(?:号楼|号|栋|幢|#|-|\s)\s*(?:(\d+)\s*单元\s*)?-?\s*(\w+)$")
-
-
-def clean_query(text: str) -> str:
-    """Typed or pasted text without control characters (a NUL is an error in PostgreSQL), at
-    most 30 characters: longer is no 户号, room or name anyone types."""
-    text = "".join(c for c in text if unicodedata.category(c)[0] != "C")
-    return " ".join(text.split())[:30]
 
 
 def household_matches(households, text: str):
@@ -48,7 +41,8 @@ class HouseholdSearchView(ScopedMixin, View):
     queryset = Household.objects.all()
 
     def get(self, request):
-        text = clean_query(request.GET.get("q", ""))
+        # Longer than 30 characters is no 户号, room or name anyone types.
+        text = query_text(request, "q", 30)
         if not text:
             return JsonResponse({"results": []})
         households = household_matches(

@@ -144,7 +144,8 @@ def test_an_official_of_another_district_sees_none_of_these_figures(client, worl
 
 
 @pytest.mark.parametrize("query", [{"community": "abc"}, {"street": "1e3"}, {"sort": "pk;--"},
-                                   {"community": "²"}, {"q": "x" * 500}])  # fmt: skip
+                                   {"community": "²"}, {"q": "x" * 500},
+                                   {"q": "\x00", "export": "\x00"}])  # fmt: skip
 def test_junk_in_the_query_string_is_no_filter(client, world, query):
     client.force_login(world.bob)
     response = client.get(OVERVIEW, query)
