@@ -19,11 +19,10 @@ from django.utils.translation import gettext as _
 
 from residents.choices import AGE_BOUNDS
 from residents.models import Resident
-from residents.models.people import age_group_q
+from residents.models.people import REVEAL, age_group_q
 from shequ.access import Access
 from shequ.models.scoping import scope_of
 
-REVEAL = "reveal"
 _PROVINCE = re.compile(
     r"(北京市|天津市|上海市|重庆市|香港|澳门|台湾|[^省市区县\s]{2,3}省|[^省市区县\s]{2,7}?自治区)"
 )

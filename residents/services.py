@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from residents import excel
 from residents.choices import DocumentType, HouseholdKind, Relation
 from residents.models import Building, Household, Resident, ResidentTag
+from residents.models.people import REVEAL
 from residents.presenters import visible_tags
 from residents.privacy import sees_birth_date, shown_birth, shown_registered_address
 from residents.tasks import population_changed
@@ -32,7 +33,6 @@ from shequ.validators import (
     validate_mainland_mobile,
 )
 
-REVEAL = "reveal"
 # The file lists buildings, then households in a building, in the order the pages show them.
 EXPORT_ORDER = (
     "household__building__sort_key", "household__building_id", "household__unit",

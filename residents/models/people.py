@@ -30,6 +30,10 @@ from shequ.id_numbers import parse_id_number
 from shequ.models import Community, Role, ScopedModel, ScopedQuerySet
 from shequ.validators import normalize_mainland_mobile, not_in_future
 
+# Actions on a resident beyond view and change: each shows a whole number and is logged.
+REVEAL = "reveal"
+CALL = "call"
+
 
 class ResidentTag(models.Model):
     """A 重点人群 label. Reference data, kept by administrators."""
@@ -193,8 +197,8 @@ class Resident(ScopedModel):
     # mobile number alone).
     scope_roles = {
         **REGISTRY_ROLES,
-        "reveal": frozenset({Role.COMMUNITY_STAFF}),
-        "call": frozenset({Role.COMMUNITY_STAFF, Role.GRID_WORKER}),
+        REVEAL: frozenset({Role.COMMUNITY_STAFF}),
+        CALL: frozenset({Role.COMMUNITY_STAFF, Role.GRID_WORKER}),
     }
 
     objects = ResidentQuerySet.as_manager()

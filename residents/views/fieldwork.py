@@ -14,6 +14,7 @@ from residents.choices import Status
 from residents.filters import FieldLogEntryFilterSet
 from residents.forms import FieldLogCommentForm, FieldLogEntryForm, VisitForm
 from residents.models import FieldLogEntry, Resident, ResidentTag, Visit
+from residents.models.people import CALL
 from residents.presenters import history_rows
 from shequ.models import GridUnit
 from shequ.params import query_int, query_row
@@ -109,7 +110,7 @@ class DueVisitListView(ScopedMixin, ListView):
     def get_context_data(self, **kwargs):
         grid_units = GridUnit.objects.visible_to(self.request.user)
         access = self.request.access
-        may_call = access.is_admin or bool(Resident.scope_roles["call"] & access.roles)
+        may_call = access.is_admin or bool(Resident.scope_roles[CALL] & access.roles)
         return super().get_context_data(
             grid_units=grid_units,
             chosen_grid_unit=query_int(self.request, "grid_unit"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from residents.models import Resident
+from residents.models.people import CALL, REVEAL
 from residents.views.registry import ResidentListView
 from shequ import personal_data
 from shequ.models import AccessLog, Community
@@ -17,7 +18,7 @@ from shequ.views.generic import ScopedMixin
 
 class ResidentRevealView(ScopedMixin, View):
     queryset = Resident.objects.all()
-    action = "reveal"
+    action = REVEAL
 
     def post(self, request, pk):
         resident = get_object_or_404(self.get_queryset(), pk=pk)
@@ -29,7 +30,7 @@ class ResidentCallView(ScopedMixin, View):
     """A grid worker on a phone taps 拨打电话: the number is shown as a tel: link, and logged."""
 
     queryset = Resident.objects.all()
-    action = "call"
+    action = CALL
 
     def post(self, request, pk):
         resident = get_object_or_404(self.get_queryset(), pk=pk)

@@ -18,8 +18,9 @@ from residents.filters import (
 )
 from residents.forms import BuildingForm, HouseholdForm, MoveOutForm, ResidentForm
 from residents.models import Building, FieldLogEntry, Household, Resident, Visit
+from residents.models.people import CALL, REVEAL
 from residents.presenters import building_grid, history_rows, visible_tags
-from residents.privacy import REVEAL, redact_history
+from residents.privacy import redact_history
 from shequ.models import GridUnit
 from shequ.models.scoping import CHANGE
 from shequ.params import query_int
@@ -209,7 +210,7 @@ class ResidentListView(ObjectListView):
         access = self.request.access
         return super().get_context_data(
             may_import=access.is_admin or bool(Resident.scope_roles[CHANGE] & access.roles),
-            may_reveal=access.is_admin or bool(Resident.scope_roles["reveal"] & access.roles),
+            may_reveal=access.is_admin or bool(Resident.scope_roles[REVEAL] & access.roles),
             **kwargs,
         )
 
@@ -244,8 +245,8 @@ class ResidentDetailView(ObjectDetailView):
                 :20
             ],
             history=redact_history(history_rows(resident, access), access, resident),
-            may_reveal=self.may(resident, "reveal"),
-            may_call=self.may(resident, "call"),
+            may_reveal=self.may(resident, REVEAL),
+            may_call=self.may(resident, CALL),
             **kwargs,
         )
 
