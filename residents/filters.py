@@ -1,12 +1,12 @@
 import django_filters
 from django.db.models import Q
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from residents.choices import AgeGroup, ResidenceStatus, ResidenceType, Status
 from residents.models import Building, FieldLogEntry, Household, Resident, ResidentTag
 from residents.privacy import age_group_q_for
 from shequ import personal_data
+from shequ.filters import FilterSet
 from shequ.models import Community, GridUnit, Role
 
 
@@ -26,7 +26,7 @@ def visible_tags(request):
     return tags
 
 
-class ResidentFilterSet(django_filters.FilterSet):
+class ResidentFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     grid_unit = django_filters.ModelChoiceFilter(
         label=_("网格"), field_name="household__building__grid_unit", queryset=visible_grid_units,
@@ -58,11 +58,8 @@ class ResidentFilterSet(django_filters.FilterSet):
         fields = ["q", "grid_unit", "building", "tags", "age_group", "residence_status",
                   "residence_type", "status"]  # fmt: skip
 
-    def __init__(self, data=None, *args, **kwargs) -> None:
-        # A list of residents means the people living here, unless the user asks otherwise.
-        data = QueryDict(mutable=True) if data is None else data.copy()
-        data.setdefault("status", Status.LIVING)
-        super().__init__(data, *args, **kwargs)
+    # A list of residents means the people living here, unless the user asks otherwise.
+    defaults = {"status": Status.LIVING}
 
     # Set when the box held a whole number, which a GET never searches (see Resident.search).
     number_refused = False
@@ -79,7 +76,7 @@ class ResidentFilterSet(django_filters.FilterSet):
         return queryset.filter(age_group_q_for(access, value))
 
 
-class HouseholdFilterSet(django_filters.FilterSet):
+class HouseholdFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("户号/门牌"), method="search")
     grid_unit = django_filters.ModelChoiceFilter(
         label=_("网格"), field_name="building__grid_unit", queryset=visible_grid_units,
@@ -100,7 +97,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(number__icontains=value) | Q(room__icontains=value))
 
 
-class BuildingFilterSet(django_filters.FilterSet):
+class BuildingFilterSet(FilterSet):
     grid_unit = django_filters.ModelChoiceFilter(
         label=_("网格"), queryset=visible_grid_units, empty_label=_("全部网格")
     )
@@ -110,7 +107,7 @@ class BuildingFilterSet(django_filters.FilterSet):
         fields = ["grid_unit"]
 
 
-class FieldLogEntryFilterSet(django_filters.FilterSet):
+class FieldLogEntryFilterSet(FilterSet):
     grid_unit = django_filters.ModelChoiceFilter(
         label=_("网格"), queryset=visible_grid_units, empty_label=_("全部网格")
     )
@@ -130,7 +127,7 @@ class FieldLogEntryFilterSet(django_filters.FilterSet):
         fields = ["grid_unit", "author", "date_after", "date_before"]
 
 
-class GridUnitFilterSet(django_filters.FilterSet):
+class GridUnitFilterSet(FilterSet):
     community = django_filters.ModelChoiceFilter(
         label=_("社区"), queryset=lambda request: Community.objects.visible_to(request.user),
         empty_label=_("全部社区"),

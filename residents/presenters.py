@@ -10,7 +10,7 @@ from itertools import pairwise
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from residents.models import Building, Household, ResidentTag
+from residents.models import Building, Household, Resident, ResidentTag
 from shequ.access import Access
 from shequ.models import Role
 
@@ -48,6 +48,30 @@ def visible_tags(tags, access: Access) -> list:
     if access.is_admin or Role.COMMUNITY_STAFF in access.roles:
         return list(tags)
     return [tag for tag in tags if not tag.sensitive]
+
+
+def load_tags(residents: list[Resident], access: Access) -> None:
+    """Give each resident of a page `shown_tags`, the tags the user may see, and
+    `has_hidden_tags`, from one query of plain values: prefetching built a manager and a model
+    per row and tag, 6 of the resident list's 40 ms."""
+    pairs = (
+        Resident.tags.through.objects.filter(resident_id__in=[r.pk for r in residents])
+        .order_by("residenttag__order", "residenttag_id")
+        .values_list(
+            "resident_id", "residenttag_id", "residenttag__name", "residenttag__sensitive",
+            "residenttag__visit_every_days",
+        )
+    )  # fmt: skip
+    tags: dict[int, ResidentTag] = {}
+    by_resident: dict[int, list[ResidentTag]] = {}
+    for resident_id, pk, name, sensitive, days in pairs:
+        if pk not in tags:
+            tags[pk] = ResidentTag(pk=pk, name=name, sensitive=sensitive, visit_every_days=days)
+        by_resident.setdefault(resident_id, []).append(tags[pk])
+    for resident in residents:
+        all_tags = by_resident.get(resident.pk, [])
+        resident.shown_tags = visible_tags(all_tags, access)
+        resident.has_hidden_tags = len(resident.shown_tags) < len(all_tags)
 
 
 UNSEEN = _("（无权查看）")

@@ -1,15 +1,30 @@
 import django_filters
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from shequ.models import Community, Street
+
+
+class FilterSet(django_filters.FilterSet):
+    """A list's filters, with `defaults` for the parameters a bare address implies (a list of
+    residents means those living here). The list's view reads them from the class to tell which
+    filters the user changed, without building a second FilterSet."""
+
+    defaults: dict[str, str] = {}
+
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        data = QueryDict(mutable=True) if data is None else data.copy()
+        for name, value in self.defaults.items():
+            data.setdefault(name, value)
+        super().__init__(data, *args, **kwargs)
 
 
 def visible_streets(request):
     return Street.objects.visible_to(request.user).select_related("district")
 
 
-class CommunityFilterSet(django_filters.FilterSet):
+class CommunityFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     street = django_filters.ModelChoiceFilter(
         label=_("街道"), queryset=visible_streets, empty_label=_("全部街道")

@@ -14,8 +14,8 @@ from residents.choices import Status
 from residents.filters import FieldLogEntryFilterSet
 from residents.forms import FieldLogCommentForm, FieldLogEntryForm, VisitForm
 from residents.models import FieldLogEntry, Resident, ResidentTag, Visit
-from residents.models.people import CALL
 from residents.presenters import history_rows
+from residents.tables import DueVisitList, FieldLogEntryList
 from shequ.models import GridUnit
 from shequ.params import query_int, query_row
 from shequ.views.generic import (
@@ -101,23 +101,18 @@ class DueVisitListView(ScopedMixin, ListView):
         residents = super().get_queryset()
         if grid_unit := query_int(self.request, "grid_unit"):
             residents = residents.filter(household__building__grid_unit=grid_unit)
-        return (
-            due_visits(residents, timezone.localdate())
-            .select_related("household__building__grid_unit")
-            .prefetch_related("tags")
+        return due_visits(residents, timezone.localdate()).select_related(
+            "household__building__grid_unit"
         )
 
     def get_context_data(self, **kwargs):
-        grid_units = GridUnit.objects.visible_to(self.request.user)
-        access = self.request.access
-        may_call = access.is_admin or bool(Resident.scope_roles[CALL] & access.roles)
-        return super().get_context_data(
-            grid_units=grid_units,
+        context = super().get_context_data(
+            grid_units=GridUnit.objects.visible_to(self.request.user),
             chosen_grid_unit=query_int(self.request, "grid_unit"),
-            today=timezone.localdate(),
-            may_call=may_call,
             **kwargs,
         )
+        context["table"] = DueVisitList(context["object_list"], request=self.request)
+        return context
 
 
 class FieldLogEntryListView(ObjectListView):
@@ -131,6 +126,7 @@ class FieldLogEntryListView(ObjectListView):
     }
     add_url_name = "residents:fieldlogentry_add"
     table_template_name = "residents/_fieldlogentry_table.html"
+    table_class = FieldLogEntryList
 
 
 class FieldLogEntryCreateView(ObjectCreateView):

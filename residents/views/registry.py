@@ -21,6 +21,7 @@ from residents.models import Building, FieldLogEntry, Household, Resident, Visit
 from residents.models.people import CALL, REVEAL
 from residents.presenters import building_grid, history_rows, visible_tags
 from residents.privacy import redact_history
+from residents.tables import BuildingTable, GridUnitTable, HouseholdTable, ResidentTable
 from shequ.models import GridUnit
 from shequ.models.scoping import CHANGE
 from shequ.params import query_int
@@ -52,7 +53,7 @@ class GridUnitListView(ObjectListView):
         "buildings": "building_count",
         "residents": "resident_count",
     }
-    table_template_name = "residents/_gridunit_table.html"
+    table_class = GridUnitTable
 
 
 class BuildingListView(ObjectListView):
@@ -69,7 +70,7 @@ class BuildingListView(ObjectListView):
         "households": "household_count",
     }
     add_url_name = "residents:building_add"
-    table_template_name = "residents/_building_table.html"
+    table_class = BuildingTable
 
 
 class BuildingDetailView(ObjectDetailView):
@@ -126,7 +127,7 @@ class HouseholdListView(ObjectListView):
         "members": "member_count",
     }
     add_url_name = "residents:household_add"
-    table_template_name = "residents/_household_table.html"
+    table_class = HouseholdTable
 
 
 class HouseholdDetailView(ObjectDetailView):
@@ -184,7 +185,11 @@ class HouseholdUpdateView(ObjectUpdateView):
 
 
 class ResidentListView(ObjectListView):
-    queryset = Resident.objects.select_related("household__building").prefetch_related("tags")
+    # Only the columns the table shows: a resident row has some thirty.
+    queryset = Resident.objects.select_related("household__building").only(
+        "community", "name", "sex", "birth_date", "status", "id_number_masked", "mobile_masked",
+        "household__building", "household__unit", "household__room", "household__building__number",
+    )  # fmt: skip
     filterset_class = ResidentFilterSet
     title = _("居民")
 
@@ -205,6 +210,7 @@ class ResidentListView(ObjectListView):
     add_url_name = "residents:resident_add"
     template_name = "residents/resident_list.html"
     table_template_name = "residents/_resident_table.html"
+    table_class = ResidentTable
 
     def get_context_data(self, **kwargs):
         access = self.request.access

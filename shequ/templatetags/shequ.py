@@ -86,6 +86,36 @@ def _attributes(attrs: dict) -> SafeString:
     )
 
 
+@register.simple_tag
+def filter_fields(form: forms.Form, search_placeholder: str = "") -> SafeString:
+    """A list's filters, each a small column with its label: the search box wide, the rest
+    narrow. Built here rather than in a template loop, which cost 3 ms of a list page."""
+    html = []
+    for field in form.visible_fields():
+        invalid = " is-invalid" if field.errors else ""
+        if field.name == "q":
+            column = "col-12 col-md-4"
+            control = format_html(
+                '<input class="form-control{}" type="search" name="q" id="{}" value="{}" '
+                'placeholder="{}" autocomplete="off">',
+                invalid, field.auto_id, field.value() or "", search_placeholder,
+            )  # fmt: skip
+        else:
+            column = "col-6 col-md-2"
+            control = widget(field)
+        errors = "".join(
+            format_html('<div class="invalid-feedback d-block small">{}</div>', error)
+            for error in field.errors
+        )
+        label = format_html(
+            '<label class="form-label small mb-1" for="{}">{}</label>', field.auto_id, field.label
+        )
+        html.append(
+            format_html('<div class="{}">{}{}{}</div>', column, label, control, mark_safe(errors))
+        )
+    return mark_safe("\n".join(html))
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
     """The current query string with some parameters replaced, for pagination links."""

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from shequ.filters import CommunityFilterSet
 from shequ.models import Community, GridUnit, Role, RoleAssignment
 from shequ.queries import count_related
+from shequ.tables import CommunityTable
 from shequ.views.generic import ObjectDetailView, ObjectListView
 
 
@@ -18,7 +19,7 @@ class CommunityListView(ObjectListView):
         "code": "code",
         "grid_units": "grid_unit_count",
     }
-    table_template_name = "shequ/_community_table.html"
+    table_class = CommunityTable
 
     def get_queryset(self):
         return super().get_queryset().annotate(grid_unit_count=count_related(GridUnit.objects))

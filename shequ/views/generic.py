@@ -15,6 +15,7 @@ from django_filters.views import FilterView
 
 from shequ.access import Access
 from shequ.models.scoping import CHANGE, VIEW, ScopedQuerySet
+from shequ.tables import Table
 
 logger = logging.getLogger(__name__)
 
@@ -75,15 +76,17 @@ class ScopedMixin(LoginRequiredMixin):
 class ObjectListView(ScopedMixin, FilterView):
     """A filtered, paginated list; htmx requests get just the table so filters apply in place.
 
-    `sortable` maps the keys a column header may ask for (`?sort=name`, `?sort=-name`) to the
-    fields or expressions that order the rows as the column shows them; a field written
-    "-birth_date" runs against the key (age ascending is birth date descending). Unknown keys
-    are ignored, and the primary key breaks ties so a page boundary never moves between two
-    requests."""
+    `table_class` lays out the rows (shequ.tables); a list that is not a table names its own
+    `table_template_name`. `sortable` maps the keys a column header may ask for (`?sort=name`,
+    `?sort=-name`) to the fields or expressions that order the rows as the column shows them;
+    a field written "-birth_date" runs against the key (age ascending is birth date descending).
+    Unknown keys are ignored, and the primary key breaks ties so a page boundary never moves
+    between two requests."""
 
     paginate_by = 25
     template_name = "object_list.html"
-    table_template_name: str
+    table_template_name = "object_table.html"
+    table_class: type[Table] | None = None
     title: str
     add_url_name: str | None = None
     sortable: dict[str, SortKey | tuple[SortKey, ...]] = {}
@@ -128,7 +131,7 @@ class ObjectListView(ScopedMixin, FilterView):
     def active_filters(self) -> list[str]:
         """The filters the user set to something other than their default (a phone shows the
         folded filters open, with this count, when there are any)."""
-        defaults = self.filterset_class(None, request=self.request).data
+        defaults = self.filterset_class.defaults
         return [
             name
             for name in self.filterset.form.fields
@@ -137,7 +140,7 @@ class ObjectListView(ScopedMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         add_url = self.add_url_name and allowed_url(self.request.access, self.add_url_name)
-        return super().get_context_data(
+        context = super().get_context_data(
             title=self.title,
             table_template_name=self.table_template_name,
             add_url=add_url,
@@ -146,6 +149,11 @@ class ObjectListView(ScopedMixin, FilterView):
             active_filters=self.active_filters(),
             **kwargs,
         )
+        if self.table_class:
+            context["table"] = self.table_class(
+                context["object_list"], request=self.request, sort=context["sort"]
+            )
+        return context
 
 
 class ObjectDetailView(ScopedMixin, DetailView):
