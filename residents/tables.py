@@ -26,15 +26,23 @@ class GridUnitTable(Table):
     )  # fmt: skip
     empty_text = _("还没有网格。")
 
+    def prepare(self, units):
+        # Officials see the grid units of their district, not its buildings or residents.
+        self.buildings = allowed_url(self.access, "residents:building_list")
+        self.residents = allowed_url(self.access, "residents:resident_list")
+
     def render_name(self, unit):
-        return link(f"{self.url('residents:building_list')}?grid_unit={unit.pk}", unit.name)
+        if not self.buildings:
+            return unit.name
+        return link(f"{self.buildings}?grid_unit={unit.pk}", unit.name)
 
     def render_code(self, unit):
         return f"{unit.community.code or ''}{unit.number:03d}"
 
     def render_resident_count(self, unit):
-        url = f"{self.url('residents:resident_list')}?grid_unit={unit.pk}"
-        return link(url, unit.resident_count)
+        if not self.residents:
+            return unit.resident_count
+        return link(f"{self.residents}?grid_unit={unit.pk}", unit.resident_count)
 
 
 class BuildingTable(Table):

@@ -48,3 +48,17 @@ def test_page_links_surround_the_page_the_user_is_on():
         assert f"page={neighbour}" in html
     assert "q=%E7%8E%8B" in html  # the filters stay in every link
     assert "共 1000 条" in html
+
+
+def test_an_official_is_not_linked_to_lists_of_buildings_or_residents_from_the_grid_units(
+    client, world
+):
+    client.force_login(world.bob)
+    html = client.get(reverse("residents:gridunit_list")).content.decode()
+    assert world.grid_units[0].name in html
+    for name in ("residents:building_list", "residents:resident_list"):
+        assert f'href="{reverse(name)}?' not in html
+        assert client.get(reverse(name)).status_code == 404
+    client.force_login(world.alice)
+    html = client.get(reverse("residents:gridunit_list")).content.decode()
+    assert f'href="{reverse("residents:resident_list")}?grid_unit={world.grid_units[0].pk}"' in html
