@@ -87,6 +87,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "shequ",
     "residents",
+    "grievances",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

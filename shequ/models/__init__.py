@@ -1,6 +1,6 @@
 from shequ.models.accounts import RoleAssignment, User
 from shequ.models.audit import AccessLog, TaskRun
-from shequ.models.hierarchy import Community, District, GridUnit, Street
+from shequ.models.hierarchy import Community, Department, District, GridUnit, Street
 from shequ.models.roles import STAFF_ROLES, Role
 from shequ.models.scoping import ScopedModel, ScopedQuerySet
 
@@ -8,6 +8,7 @@ __all__ = [
     "STAFF_ROLES",
     "AccessLog",
     "Community",
+    "Department",
     "District",
     "GridUnit",
     "Role",

@@ -79,6 +79,14 @@ class RoleAssignment(models.Model):
         related_name="role_assignments",
         verbose_name=_("网格"),
     )
+    department = models.ForeignKey(
+        "shequ.Department",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("职能部门"),
+    )
     created_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -114,7 +122,7 @@ class RoleAssignment(models.Model):
 
     @property
     def scope(self):
-        return self.district or self.street or self.community or self.grid_unit
+        return self.district or self.street or self.community or self.grid_unit or self.department
 
     @property
     def scope_level(self) -> str | None:

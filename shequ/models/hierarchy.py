@@ -190,3 +190,37 @@ class GridUnit(ScopedModel):
     def code(self) -> str:
         """The community's 12-digit code followed by the 3-digit sequence."""
         return f"{self.community.code}{self.number:03d}"
+
+
+class Department(ScopedModel):
+    """A city or district department (城管, 住建, 市场监管, 公安派出所 …) that answers the cases
+    escalated to it. Not a place: every signed-in worker may pick it as a target; its handlers
+    reach only the rows escalated to it."""
+
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="departments",
+        verbose_name=_("所属区"),
+        help_text=_("市级部门不填。"),
+    )
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    active = models.BooleanField(_("在用"), default=True)
+    history = HistoricalRecords()
+
+    scope_roles = {VIEW: frozenset(Role) - {Role.RESIDENT}, CHANGE: frozenset()}
+
+    class Meta:
+        verbose_name = _("职能部门")
+        verbose_name_plural = _("职能部门")
+        ordering = ["district_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def scope_filter(cls, user, roles) -> Q:
+        return Q()

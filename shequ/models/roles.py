@@ -8,6 +8,7 @@ class Role(models.TextChoices):
     PARTY_WORKER = "party_worker", _("党务工作者")
     OFFICIAL = "official", _("街道/区级领导")
     RESIDENT = "resident", _("居民")
+    DEPARTMENT_HANDLER = "department_handler", _("职能部门经办人")
 
 
 # The level of the hierarchy each role is scoped to; officials may sit at either level.
@@ -17,7 +18,10 @@ ROLE_SCOPE_LEVELS: dict[str, tuple[str, ...]] = {
     Role.RESIDENT: ("community",),
     Role.GRID_WORKER: ("grid_unit",),
     Role.OFFICIAL: ("street", "district"),
+    Role.DEPARTMENT_HANDLER: ("department",),
 }
-SCOPE_LEVELS = ("district", "street", "community", "grid_unit")
+# A department is not a place: its handlers reach only the rows escalated to it (the second axis
+# of scoping, `ScopedModel.scope_department`).
+SCOPE_LEVELS = ("district", "street", "community", "grid_unit", "department")
 
 STAFF_ROLES = frozenset({Role.COMMUNITY_STAFF, Role.GRID_WORKER, Role.PARTY_WORKER, Role.OFFICIAL})

@@ -45,6 +45,8 @@ class ScopedModel(models.Model):
     # Lookup path from this model to its Community and, where it has one, its GridUnit.
     scope_community: ClassVar[str] = "community"
     scope_grid_unit: ClassVar[str | None] = None
+    # Lookup path to the Department a row is escalated to, for rows a department's handlers see.
+    scope_department: ClassVar[str | None] = None
     # Which roles may see and which may change rows of this model. Officials read; community
     # staff keep the data. Superusers (system administrators) pass every check.
     scope_roles: ClassVar[dict[str, frozenset[str]]] = {
@@ -61,8 +63,11 @@ class ScopedModel(models.Model):
     def scope_filter(cls, user: User, roles: frozenset[str]) -> Q:
         scope = scope_of(user)
         q = Q(pk__in=[])  # no branch, no rows; PostgreSQL never sees it beside a real branch
-        if roles - {Role.GRID_WORKER}:
+        if roles - {Role.GRID_WORKER, Role.DEPARTMENT_HANDLER}:
             q |= Q(**{f"{cls.scope_community}__in": scope.communities(roles)})
+        if Role.DEPARTMENT_HANDLER in roles and cls.scope_department:
+            departments = scope.ids(frozenset({Role.DEPARTMENT_HANDLER}), "department")
+            q |= Q(**{f"{cls.scope_department}__in": sorted(departments)})
         # A grid worker who is also staff of the grid's community needs no second branch, and an
         # OR of two branches would keep PostgreSQL from walking the community's index alone.
         if Role.GRID_WORKER in roles and not scope.grid_communities <= scope.ids(
