@@ -58,8 +58,9 @@ def working_days_between(start: datetime.date, end: datetime.date, calendar=None
 
 
 def warning_day(start: datetime.date, days: int, calendar: Calendar | None = None):
-    """The day 70 % of the time limit has run: from then the case shows yellow."""
-    return add_working_days(start, math.ceil(days * 0.7), calendar)
+    """The day by which 70 % of the time limit has run, in whole working days (2 of 3, 3 of 5,
+    7 of 10): from then the case shows yellow, early enough to act before it turns red."""
+    return add_working_days(start, max(1, math.floor(days * 0.7)), calendar)
 
 
 def sync_holidays() -> int:
