@@ -27,6 +27,7 @@ from grievances.choices import (
     State,
 )
 from grievances.models import Category, Grievance, GrievanceEvent, RegisterCounter
+from grievances.tasks import grievance_figures_changed
 from shequ.models import Community, Department, Role, User
 from shequ.models.scoping import scope_of
 
@@ -86,6 +87,7 @@ def _holder(grievance: Grievance) -> str:
 
 
 def _event(grievance, kind, by, *, from_state="", note="", public=False) -> GrievanceEvent:
+    grievance_figures_changed(grievance.community_id)
     return GrievanceEvent.objects.create(
         grievance=grievance, kind=kind, actor=by if by and by.is_authenticated else None,
         from_state=from_state, to_state=grievance.state, level=grievance.level,

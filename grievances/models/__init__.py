@@ -1,4 +1,12 @@
 from grievances.models.cases import Grievance, GrievanceEvent, RegisterCounter
 from grievances.models.catalogue import CalendarDay, Category
+from grievances.models.stats import GrievanceMonth
 
-__all__ = ["CalendarDay", "Category", "Grievance", "GrievanceEvent", "RegisterCounter"]
+__all__ = [
+    "CalendarDay",
+    "Category",
+    "Grievance",
+    "GrievanceEvent",
+    "GrievanceMonth",
+    "RegisterCounter",
+]

@@ -38,7 +38,8 @@ ROWS = {
     RESIDENTS: RESIDENT_ROW,
     "residents:household_list": r'href="/residents/households/(\d+)/"',
     "residents:building_list": r'href="/residents/buildings/(\d+)/"',
-    "residents:gridunit_list": r'href="/residents/buildings/\?grid_unit=(\d+)"',
+    # The grid unit's code: officials get no link to the buildings of a grid unit.
+    "residents:gridunit_list": r'font-monospace small">(\d+)</td>',
     "residents:fieldlogentry_list": r'href="/residents/field-log/(\d+)/"',
     "residents:visit_due": RESIDENT_ROW,
     "community_list": COMMUNITY_ROW,

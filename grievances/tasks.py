@@ -1,0 +1,35 @@
+"""Background work of the desk."""
+
+from __future__ import annotations
+
+import datetime
+
+from celery import shared_task
+
+from grievances.models import GrievanceMonth
+from grievances.models.stats import refresh_grievance_months
+from shequ.snapshots import refresh_after_commit
+
+
+@shared_task
+def grievance_months_refresh(
+    community_ids: list[int] | None = None, requested_at: str | None = None
+) -> int:
+    """Recompute the monthly figures of these communities, or of every community without ids;
+    a community refreshed since `requested_at` is skipped (see residents.tasks)."""
+    if community_ids is not None and requested_at:
+        since = datetime.datetime.fromisoformat(requested_at)
+        fresh = set(
+            GrievanceMonth.objects.filter(
+                community__in=community_ids, computed_at__gt=since
+            ).values_list("community", flat=True)
+        )
+        community_ids = sorted(set(community_ids) - fresh)
+        if not community_ids:
+            return 0
+    return refresh_grievance_months(community_ids)
+
+
+def grievance_figures_changed(community_id: int) -> None:
+    """Call after any step of a case: its community's months are counted again after commit."""
+    refresh_after_commit(grievance_months_refresh, community_id)
