@@ -71,6 +71,8 @@ class EventKind(models.TextChoices):
     REOPENED = "reopened", _("重新办理")
     RATED = "rated", _("评价")
     HIDDEN = "hidden", _("屏蔽")
+    MEDIATION_OPENED = "mediation_opened", _("开始调解")
+    MEDIATION_CONCLUDED = "mediation_concluded", _("调解结束")
     WARNED = "warned", _("临近时限")
     OVERDUE = "overdue", _("超期")
     NOTE = "note", _("备注")

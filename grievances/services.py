@@ -22,11 +22,21 @@ from grievances.choices import (
     OPEN_STATES,
     Channel,
     EventKind,
+    Kind,
     Level,
     Priority,
     State,
 )
-from grievances.models import Category, Grievance, GrievanceEvent, RegisterCounter
+from grievances.models import (
+    Category,
+    Grievance,
+    GrievanceEvent,
+    Mediation,
+    MediationSession,
+    Party,
+    RegisterCounter,
+)
+from grievances.models.mediation import Outcome, Side
 from grievances.tasks import grievance_figures_changed
 from shequ.models import Community, Department, Role, User
 from shequ.models.scoping import scope_of
@@ -390,3 +400,79 @@ def grievance_rate(*, grievance: Grievance, rating: int, comment: str = "") -> G
         return {"rating": rating, "rating_comment": comment.strip()}
 
     return _public_step(grievance, EventKind.RATED, check, comment.strip())
+
+
+def mediation_open(
+    *, grievance: Grievance, by: User, mediator: User, facts: str,
+    opened_on: datetime.date | None = None,
+) -> Mediation:  # fmt: skip
+    """A dispute (纠纷) goes to mediation, with one of the community's staff as mediator."""
+    _require(grievance.kind == Kind.DISPUTE, _("只有纠纷可以调解。"))
+    _require(not hasattr(grievance, "mediation"), _("这件纠纷已在调解。"))
+    probe = Grievance(community=grievance.community)
+    _require("community" in capacities(mediator, probe), _("调解员须是本社区的工作人员。"))
+    with transaction.atomic():
+        _step(
+            grievance, by, kind=EventKind.MEDIATION_OPENED, states=OPEN_STATES,
+            capacity="community", note=_("调解员：%(name)s") % {"name": mediator}, public=True,
+            state=State.IN_PROGRESS,
+        )  # fmt: skip
+        mediation = Mediation(
+            grievance=grievance, mediator=mediator, facts=facts.strip(),
+            opened_on=opened_on or timezone.localdate(),
+        )  # fmt: skip
+        mediation.full_clean()
+        mediation.save()
+    return mediation
+
+
+def _mediating(mediation: Mediation, by: User) -> None:
+    _require("community" in capacities(by, mediation.grievance), _("您无权记录这件纠纷的调解。"))
+    _require(not mediation.outcome, _("调解已经结束，不能再修改。"))
+
+
+def mediation_add_party(
+    *, mediation: Mediation, by: User, side: str, name: str, phone: str = "", address: str = ""
+) -> Party:
+    _mediating(mediation, by)
+    party = Party(mediation=mediation, side=side, name=name.strip(), address=address.strip())
+    party.set_phone(phone)
+    party.full_clean()
+    party.save()
+    return party
+
+
+def mediation_record_session(
+    *, mediation: Mediation, by: User, held_on: datetime.date, notes: str, place: str = ""
+) -> MediationSession:
+    _mediating(mediation, by)
+    session = MediationSession(
+        mediation=mediation, held_on=held_on, place=place.strip(), notes=notes.strip()
+    )
+    session.full_clean()
+    session.save()
+    return session
+
+
+def mediation_conclude(
+    *, mediation: Mediation, by: User, outcome: str, agreement: str = "", performance: str = "",
+    concluded_on: datetime.date | None = None,
+) -> Mediation:  # fmt: skip
+    """An agreement needs both sides and its text; the case's timeline records the outcome."""
+    _mediating(mediation, by)
+    _require(outcome in Outcome.values, _("请选择调解结果。"))
+    if outcome == Outcome.AGREED:
+        sides = set(mediation.parties.values_list("side", flat=True))
+        _require(sides >= set(Side.values), _("调解协议须有申请人和被申请人。"))
+        _require(bool(agreement.strip()), _("请填写协议内容。"))
+    with transaction.atomic():
+        mediation.outcome = outcome
+        mediation.agreement = agreement.strip()
+        mediation.performance = performance.strip()
+        mediation.concluded_on = concluded_on or timezone.localdate()
+        mediation.full_clean()
+        mediation.save()
+        case = _locked(mediation.grievance)
+        _event(case, EventKind.MEDIATION_CONCLUDED, by, from_state=case.state,
+               note=Outcome(outcome).label, public=True)  # fmt: skip
+    return mediation

@@ -1,5 +1,6 @@
 from grievances.models.cases import Grievance, GrievanceEvent, RegisterCounter
 from grievances.models.catalogue import CalendarDay, Category
+from grievances.models.mediation import Mediation, MediationSession, Party
 from grievances.models.stats import GrievanceMonth
 
 __all__ = [
@@ -8,5 +9,8 @@ __all__ = [
     "Grievance",
     "GrievanceEvent",
     "GrievanceMonth",
+    "Mediation",
+    "MediationSession",
+    "Party",
     "RegisterCounter",
 ]
