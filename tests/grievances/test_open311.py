@@ -249,7 +249,7 @@ def test_bad_submissions_get_every_problem_in_the_spec_format(client, world, ele
             url("request_list"), submission(api_key, jurisdiction_id=world.community.code)
         ).status_code
         == 200
-    )  # noqa: E501
+    )
     response = client.put(url("service_list"))
     assert response.status_code == 405 and response.json()[0]["code"] == 405
 
@@ -410,3 +410,15 @@ def test_no_submission_with_a_good_key_gives_a_server_error(data, client_and_key
 def client_and_key(elevator, api_key, monkeypatch):
     monkeypatch.setattr(views, "POSTS_PER_KEY_PER_HOUR", 10_000)
     return Client(), api_key
+
+
+def test_the_scope_walk_finds_the_api_the_same_for_every_signed_in_user(other_scopes):
+    from tests.conftest import OTHER_SECRET, SECRET
+    from tests.scope_walker import walk
+    from tests.shequ.test_url_scope import pairs
+
+    world = other_scopes
+    register(world, address=f"{SECRET}路")
+    register(world, community=world.other_community, by=world.charlie, address=f"{OTHER_SECRET}路")
+    report = walk(pairs(world), only=lambda route: route.name.startswith("open311:"))
+    assert report.requests and report.problems == [] and report.findings == []
