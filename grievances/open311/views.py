@@ -211,7 +211,8 @@ class RequestListView(Open311View):
 
     def post(self, request):
         data = request.POST
-        key = ApiKey.objects.for_key(_param(data, "api_key") or _param(request.GET, "api_key"))
+        # In the body only, as the spec sends it: a key in a URL ends up in every proxy's log.
+        key = ApiKey.objects.for_key(_param(data, "api_key"))
         if key is None:
             raise Refusal(403, _("api_key 缺失、无效或已停用，不能提交诉求。"))
         community = _jurisdiction(data)
