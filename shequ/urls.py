@@ -17,6 +17,7 @@ urlpatterns = [
     path("communities/<int:pk>/", views.CommunityDetailView.as_view(), name="community_detail"),
     path("residents/", include("residents.urls")),
     path("grievances/", include("grievances.urls")),
+    path("open311/v2/", include("grievances.open311.urls")),
     path("session/keep-alive/", keep_alive, name="keep_alive"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

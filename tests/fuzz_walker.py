@@ -22,7 +22,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.functional import cached_property
 
 from shequ.models import ScopedModel, User
-from tests.scope_walker import Route, routes
+from tests.scope_walker import Route, placeholder, routes
 
 # Pages a fuzzer must not post to: signing out would end the walk, and the admin site is
 # Django's own (and closed to the staff who walk).
@@ -255,7 +255,7 @@ def _url_for(route: Route, owner: User) -> str | None:
                 return None
             kwargs[param] = str(row.pk)
         else:
-            kwargs[param] = "1"
+            kwargs[param] = placeholder(route.regex, param)
     try:
         return reverse(route.name, kwargs=kwargs or None, args=["1"] * route.positional or None)
     except NoReverseMatch:

@@ -193,7 +193,7 @@ def probes(
         fixed: dict[str, str] = {}
         for param in route.kwargs:
             if not _is_row_param(param):
-                fixed[param] = _placeholder(route.regex, param)
+                fixed[param] = placeholder(route.regex, param)
                 continue
             model = _scoped_model_for(param, route)
             if model is None:
@@ -217,7 +217,7 @@ def probes(
     return built, problems
 
 
-def _placeholder(regex: str, param: str) -> str:
+def placeholder(regex: str, param: str) -> str:
     """A group of fixed alternatives takes its first one; anything else (a token, a slug) "1"."""
     group = re.search(rf"\(\?P<{param}>([^)]*)\)", regex)
     if group and re.fullmatch(r"\w+(\|\w+)+", group.group(1)):
@@ -528,6 +528,14 @@ class _Walker:
         response = self.request(party, method, probe.url)
         if response.status_code >= 500:
             self.note(f"{method.upper()} {probe.url} as {party}: {response.status_code}")
+        elif getattr(probe.route.view_class, "public", False):
+            # A public view (the Open311 API) shows every case of every community, to anyone:
+            # another scope's names are expected there. What must hold is that it is the same
+            # for everyone, so a signed-in party gets nothing of their scope an anonymous
+            # visitor does not.
+            anonymous = getattr(Client(raise_request_exception=False), method)(probe.url)
+            if (anonymous.status_code, shown(anonymous)) != (response.status_code, shown(response)):
+                self.note(f"{method.upper()} {probe.url} as {party} differs from anonymous")
         elif leaked := _leaked(shown(response), self.others_secrets(party)):
             self.note(f"{method.upper()} {probe.url} as {party} shows another scope's {leaked}")
         return response

@@ -1,9 +1,11 @@
+from grievances.models.api_keys import ApiKey
 from grievances.models.cases import Grievance, GrievanceEvent, RegisterCounter
 from grievances.models.catalogue import CalendarDay, Category
 from grievances.models.mediation import Mediation, MediationSession, Party
 from grievances.models.stats import GrievanceMonth
 
 __all__ = [
+    "ApiKey",
     "CalendarDay",
     "Category",
     "Grievance",
