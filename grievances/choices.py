@@ -73,6 +73,7 @@ class EventKind(models.TextChoices):
     HIDDEN = "hidden", _("屏蔽")
     WARNED = "warned", _("临近时限")
     OVERDUE = "overdue", _("超期")
+    FOLLOWED_UP = "followed_up", _("回访询问")
     NOTE = "note", _("备注")
 
 
