@@ -24,7 +24,8 @@ from shequ.models import OutboxMessage, Role, RoleAssignment, User
 TRACKING_PATH = "/track/{code}/"
 
 STAFF_KINDS = frozenset({EventKind.ANSWERED, EventKind.RETURNED})
-TIME_LIMIT_KINDS = frozenset({EventKind.WARNED, EventKind.OVERDUE})
+# The community must act again, and whoever works the case with it.
+WITH_ASSIGNEE_KINDS = frozenset({EventKind.WARNED, EventKind.OVERDUE, EventKind.REOPENED})
 RESIDENT_KINDS = frozenset({EventKind.REPLIED, EventKind.FOLLOWED_UP})
 # Cases that did not come in across the desk: the staff learn of them from the message.
 UNATTENDED_CHANNELS = frozenset({Channel.ONLINE, Channel.GRID})
@@ -77,7 +78,7 @@ class _Recipients:
         cases = [e.grievance for e in events]
         needs_staff = {
             e.grievance.community_id for e in events
-            if e.kind in STAFF_KINDS | TIME_LIMIT_KINDS or _is_unattended_receipt(e)
+            if e.kind in STAFF_KINDS | WITH_ASSIGNEE_KINDS or _is_unattended_receipt(e)
         }  # fmt: skip
         escalated = [e.grievance for e in events if e.kind == EventKind.ESCALATED]
         self.staff = self._holders(Role.COMMUNITY_STAFF, "community", needs_staff)
@@ -122,7 +123,7 @@ class _Recipients:
             }[case.level]()
         elif event.kind in STAFF_KINDS or _is_unattended_receipt(event):
             users = self.staff[case.community_id]
-        elif event.kind in TIME_LIMIT_KINDS:
+        elif event.kind in WITH_ASSIGNEE_KINDS:
             users = self.staff[case.community_id] + (
                 [self.assignees[case.pk]] if case.pk in self.assignees else []
             )
@@ -177,6 +178,12 @@ def _wording(event: GrievanceEvent) -> tuple[str, str] | None:
                 _("诉求 %(n)s 已超期") % about,
                 _("诉求 %(n)s“%(title)s”已超过办结时限 %(due)s，请尽快办结。") % about,
             )
+        case EventKind.REOPENED:
+            return (
+                _("诉求 %(n)s 申请重新办理") % about,
+                _("居民对诉求 %(n)s“%(title)s”的答复不满意，申请重新办理，须在 %(due)s 前办结："
+                  "%(note)s") % about,
+            )  # fmt: skip
         case EventKind.REPLIED:
             return (
                 _("您的诉求已答复"),

@@ -56,6 +56,12 @@ def test_each_step_tells_the_ones_who_must_act_next(world, category):
     assert to_resident.user is None and to_resident.phone == "13812345678"
     assert case.tracking_code in to_resident.body and "电梯已修好" in to_resident.body
 
+    services.grievance_reopen(grievance=case, reason="又坏了")
+    assert inbox(kind="grievance.reopened") == [
+        ("grievance.reopened", "alice"), ("grievance.reopened", "gina"),
+        ("grievance.reopened", "staff2"),
+    ]  # fmt: skip
+
 
 def test_a_refused_step_leaves_no_message(world, category):
     case = register(world, category)
