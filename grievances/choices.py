@@ -75,6 +75,7 @@ class EventKind(models.TextChoices):
     MEDIATION_CONCLUDED = "mediation_concluded", _("调解结束")
     WARNED = "warned", _("临近时限")
     OVERDUE = "overdue", _("超期")
+    FOLLOWED_UP = "followed_up", _("回访询问")
     NOTE = "note", _("备注")
 
 

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grievances import workdays
+from grievances import notifications, workdays
 from grievances.choices import (
     OPEN_STATES,
     Channel,
@@ -128,7 +128,8 @@ def _step(
         for field, value in changes.items():
             setattr(case, field, value)
         case.save()
-        _event(case, kind, by, from_state=before, note=note, public=public)
+        event = _event(case, kind, by, from_state=before, note=note, public=public)
+        notifications.announce([event])
     grievance.refresh_from_db()
     return case
 
@@ -190,9 +191,10 @@ def grievance_register(
                 grievance.save()
         except IntegrityError as error:  # a tracking code drawn twice in 8·10^17
             raise Refused(_("登记失败，请重试。")) from error
-        _event(grievance, EventKind.RECEIVED, by, note=_("登记编号 %(n)s") % {
+        received = _event(grievance, EventKind.RECEIVED, by, note=_("登记编号 %(n)s") % {
             "n": grievance.register_number
         }, public=True)  # fmt: skip
+        notifications.announce([received])
     return grievance
 
 
@@ -366,7 +368,8 @@ def _public_step(grievance: Grievance, kind: str, check, note: str = "") -> Grie
         for field, value in changes.items():
             setattr(case, field, value)
         case.save()
-        _event(case, kind, None, from_state=before, note=note, public=True)
+        event = _event(case, kind, None, from_state=before, note=note, public=True)
+        notifications.announce([event])
     return case
 
 

@@ -1,11 +1,13 @@
-"""Background work of the desk."""
+"""Background work of the desk: the monthly figures, the time-limit sweep and the follow-up."""
 
 from __future__ import annotations
 
 import datetime
 
 from celery import shared_task
+from django.utils import timezone
 
+from grievances import sweeps
 from grievances.models import GrievanceMonth
 from grievances.models.stats import refresh_grievance_months
 from shequ.snapshots import refresh_after_commit
@@ -33,3 +35,15 @@ def grievance_months_refresh(
 def grievance_figures_changed(community_id: int) -> None:
     """Call after any step of a case: its community's months are counted again after commit."""
     refresh_after_commit(grievance_months_refresh, community_id)
+
+
+@shared_task
+def sweep_time_limits() -> dict[str, int]:
+    """Hourly: cases turning yellow or overdue are marked and their staff told."""
+    return sweeps.time_limits_sweep(today=timezone.localdate())
+
+
+@shared_task
+def follow_up_replies() -> int:
+    """Daily: residents replied to 14 days ago who have not rated are asked if it is solved."""
+    return sweeps.follow_up_sweep(now=timezone.now())

@@ -19,6 +19,7 @@ from shequ.models import (
     Community,
     District,
     GridUnit,
+    OutboxMessage,
     RoleAssignment,
     Street,
     TaskRun,
@@ -163,6 +164,24 @@ class AccessLogAdmin(ReadOnlyAdmin):
 class TaskRunAdmin(ReadOnlyAdmin):
     list_display = ["started_at", "name", "status", "finished_at", "result"]
     list_filter = ["status", "name"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """To see what was sent, what waits and why a message failed; the worker alone changes them."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "recipient_display",
+        "subject",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["subject", "user__username", "user__name", "email"]
+    list_select_related = ["user"]
 
 
 # Permissions come from role assignments, not Django groups.

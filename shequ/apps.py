@@ -7,4 +7,4 @@ class ShequConfig(AppConfig):
     verbose_name = _("社区治理平台")
 
     def ready(self) -> None:
-        from shequ import signals  # noqa: F401
+        from shequ import outbox, signals  # noqa: F401

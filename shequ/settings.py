@@ -270,6 +270,12 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# How notifications leave the outbox (shequ.outbox): the log by default, e-mail through the
+# EMAIL_* settings with "shequ.outbox.EmailBackend", or a class of the deployment's own (SMS).
+NOTIFICATION_BACKEND = env_str("NOTIFICATION_BACKEND", "shequ.outbox.LoggingBackend")
+# The address residents reach the site at, for links in messages sent outside any request.
+SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 # Without a broker the embedded default still works: tasks run in the request's process.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -301,6 +307,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "grievances.tasks.grievance_months_refresh",
         "schedule": env_crontab("GRIEVANCE_STATS_CRON", "17 * * * *"),
         "options": {"expires": 50 * 60},
+    },
+    # Notifications whose enqueue was lost with the broker, and retries of failed ones.
+    "outbox-deliver": {
+        "task": "shequ.tasks.outbox_deliver",
+        "schedule": env_crontab("OUTBOX_DELIVER_CRON", "* * * * *"),
+        "options": {"expires": 50},
+    },
+    # Grievances reaching 70 % of their time limit (yellow) or passing it (overdue).
+    "grievance-time-limits": {
+        "task": "grievances.tasks.sweep_time_limits",
+        "schedule": env_crontab("GRIEVANCE_TIME_LIMITS_CRON", "2 * * * *"),
+        "options": {"expires": 50 * 60},
+    },
+    # Asking residents whether a case replied to 14 days ago is solved: once a day, in office
+    # hours, so the text does not arrive at night.
+    "grievance-follow-up": {
+        "task": "grievances.tasks.follow_up_replies",
+        "schedule": env_crontab("GRIEVANCE_FOLLOW_UP_CRON", "30 10 * * *"),
+        "options": {"expires": 23 * 3600},
     },
 }
 

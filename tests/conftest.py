@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.cache import cache
 
+from shequ.celery import app
 from shequ.models import Community, District, GridUnit, Role, Street, User
 from tests.factories import (
     BuildingFactory,
@@ -180,3 +181,16 @@ def other_scopes(world) -> World:
     VisitFactory(household=household2, visitor=world.greg, notes=f"{GRID2_SECRET}走访",
                  residents=[world.residents[2], world.residents[0]])  # fmt: skip
     return world
+
+
+@pytest.fixture
+def broker_down(settings):
+    """The broker's port is closed: every enqueue fails as it would with Redis stopped."""
+    closed = "redis://127.0.0.1:9/0"
+    settings.CELERY_BROKER_URL = closed
+    before = app.conf.broker_write_url, app.conf.task_always_eager
+    app.conf.broker_write_url, app.conf.task_always_eager = closed, False
+    app._pool = app.amqp._producer_pool = None
+    yield
+    app.conf.broker_write_url, app.conf.task_always_eager = before
+    app._pool = app.amqp._producer_pool = None

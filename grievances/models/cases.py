@@ -136,6 +136,10 @@ class Grievance(ScopedModel):
         _("申请延期（工作日）"), null=True, blank=True, editable=False
     )
     reopened_at = models.DateTimeField(_("重新办理时间"), null=True, blank=True, editable=False)
+    # When the resident was asked whether it is solved (the follow-up, once per case). A field
+    # beside the FOLLOWED_UP event, as warned/overdue are: two runs that overlap see it set on
+    # the locked row and the second asks nobody, where a new event row would not stop it.
+    followed_up_at = models.DateTimeField(_("回访询问时间"), null=True, blank=True, editable=False)
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged",
         verbose_name=_("并入"), editable=False,

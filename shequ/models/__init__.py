@@ -1,6 +1,7 @@
 from shequ.models.accounts import RoleAssignment, User
 from shequ.models.audit import AccessLog, TaskRun
 from shequ.models.hierarchy import Community, Department, District, GridUnit, Street
+from shequ.models.outbox import OutboxMessage
 from shequ.models.roles import STAFF_ROLES, Role
 from shequ.models.scoping import ScopedModel, ScopedQuerySet
 
@@ -11,6 +12,7 @@ __all__ = [
     "Department",
     "District",
     "GridUnit",
+    "OutboxMessage",
     "Role",
     "RoleAssignment",
     "ScopedModel",

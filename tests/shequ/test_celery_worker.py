@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
-from shequ.models import TaskRun
-from shequ.tasks import sessions_clear_expired
+from shequ import outbox
+from shequ.models import OutboxMessage, TaskRun
+from shequ.tasks import outbox_deliver, sessions_clear_expired
+from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,3 +69,30 @@ def test_a_worker_clears_expired_sessions_and_records_the_run(worker):
     assert run.name == "shequ.tasks.sessions_clear_expired"
     assert run.result == "1"
     assert list(Session.objects.values_list("session_key", flat=True)) == ["l" * 32]
+
+
+def test_a_worker_delivers_an_outbox_message_enqueued_when_its_transaction_commits(
+    worker, monkeypatch
+):
+    # Routed to this test's own queue; the path is the real one: on_commit, broker, worker.
+    monkeypatch.setattr(
+        outbox_deliver, "delay", lambda ids: outbox_deliver.apply_async(args=[ids], queue=worker)
+    )
+    user = UserFactory()
+    with transaction.atomic():
+        (message,) = outbox.post(
+            [OutboxMessage(kind="test", user=user, subject="新诉求", body="请受理")]
+        )
+        assert not OutboxMessage.objects.filter(sent_at__isnull=False).exists()
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        message.refresh_from_db()
+        if message.sent_at:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("the worker did not deliver the message within 60 s")
+    assert message.attempts == 1
+    run = TaskRun.objects.get(name="shequ.tasks.outbox_deliver")
+    assert (run.args, run.result) == ([[message.pk]], "1")
