@@ -16,6 +16,9 @@ urlpatterns = [
     path("communities/", views.CommunityListView.as_view(), name="community_list"),
     path("communities/<int:pk>/", views.CommunityDetailView.as_view(), name="community_detail"),
     path("residents/", include("residents.urls")),
+    # The public desk's short addresses, printed as QR codes on posters and receipts.
+    path("g/", include("grievances.public.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("session/keep-alive/", keep_alive, name="keep_alive"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
