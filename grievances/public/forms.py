@@ -95,6 +95,8 @@ class SubmissionForm(CleanInputMixin, forms.Form):
     contact_name = forms.CharField(label=gettext_lazy("您的称呼"), max_length=50)
     contact_phone = MobileField(
         label=gettext_lazy("手机号码"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel",
+                                      "placeholder": gettext_lazy("11 位手机号码")}),
         help_text=gettext_lazy("只有社区工作人员能看到，用于回访。"),
     )  # fmt: skip
     photos = PhotosField(

@@ -258,8 +258,10 @@ class TrackView(CodeView):
 
 
 class RateView(TrackView):
+    form_class = RatingForm
+
     def post(self, request, code: str):
-        form = RatingForm(request.POST)
+        form = self.form_class(request.POST)
         if self.case.hidden or not form.is_valid():
             return self.show(rating_form=form)
         try:
@@ -276,8 +278,10 @@ class RateView(TrackView):
 
 
 class ReopenView(TrackView):
+    form_class = ReopenForm
+
     def post(self, request, code: str):
-        form = ReopenForm(request.POST)
+        form = self.form_class(request.POST)
         if self.case.hidden or not form.is_valid():
             return self.show(reopen_form=form)
         try:
