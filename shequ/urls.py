@@ -18,6 +18,9 @@ urlpatterns = [
     path("residents/", include("residents.urls")),
     path("grievances/", include("grievances.urls")),
     path("open311/v2/", include("grievances.open311.urls")),
+    # The public desk's short addresses, printed as QR codes on posters and receipts.
+    path("g/", include("grievances.public.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("session/keep-alive/", keep_alive, name="keep_alive"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

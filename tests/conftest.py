@@ -31,7 +31,9 @@ from tests.factories import (
     StreetFactory,
     UserFactory,
     VisitFactory,
+    add_photo,
     assign,
+    register_grievance,
     valid_id_number,
 )
 
@@ -129,11 +131,15 @@ def _register_households(world: World) -> None:
     FieldLogEntryFactory(grid_unit=world.grid_units[0], building=world.buildings[0],
                          author=world.gina, seen=f"{SECRET}楼道堆放杂物", done="已清理",
                          residents=[world.residents[0]])  # fmt: skip
+    # A case submitted online in the first grid unit's building, with a photo.
+    add_photo(register_grievance(world.community, title=f"{SECRET}诉求",
+                                 building=world.buildings[0]))  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings):
+def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
 
 
@@ -180,6 +186,10 @@ def other_scopes(world) -> World:
                          seen=f"{GRID2_SECRET}民情", residents=[world.residents[2]])  # fmt: skip
     VisitFactory(household=household2, visitor=world.greg, notes=f"{GRID2_SECRET}走访",
                  residents=[world.residents[2], world.residents[0]])  # fmt: skip
+    add_photo(register_grievance(world.other_community, title=f"{OTHER_SECRET}诉求",
+                                 building=building))  # fmt: skip
+    add_photo(register_grievance(world.community, title=f"{GRID2_SECRET}诉求",
+                                 building=building2))  # fmt: skip
     return world
 
 

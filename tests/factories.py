@@ -170,3 +170,40 @@ class FieldLogCommentFactory(DjangoModelFactory):
     entry = factory.SubFactory(FieldLogEntryFactory)
     author = factory.SubFactory(UserFactory)
     text = factory.Sequence(lambda n: f"批注{n}")
+
+
+def register_grievance(community, *, title: str = "楼道灯坏了", building=None, **kwargs):
+    """A case submitted online, through the service as the public form does."""
+    from grievances.models import Category
+    from grievances.services import grievance_register
+
+    defaults = {
+        "category": Category.objects.get(code="property-water"),
+        "kind": "help",
+        "channel": "online",
+        "description": "三楼到五楼的灯都不亮。",
+        "contact_name": "反映人甲",
+        "contact_phone": "13600000001",
+        "address": "" if building else "小区东门",
+    }
+    return grievance_register(
+        community=community, title=title, building=building, **{**defaults, **kwargs}
+    )
+
+
+def png_bytes(size: tuple[int, int] = (8, 8), color: str = "red") -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format="PNG")
+    return out.getvalue()
+
+
+def add_photo(grievance):
+    from django.core.files.base import ContentFile
+
+    from grievances.models import Photo
+
+    return Photo.objects.create(grievance=grievance, image=ContentFile(png_bytes(), "p.png"))

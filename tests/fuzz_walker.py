@@ -247,7 +247,15 @@ class Target:
 
 def _url_for(route: Route, owner: User) -> str | None:
     kwargs = {}
+    # Public pages name their rows by a public code (a community's, a case's tracking code).
+    walk_kwargs = getattr(route.view_class, "walk_kwargs", None)
+    if walk_kwargs is not None:
+        kwargs = walk_kwargs(owner)
+        if kwargs is None:
+            return None
     for param in route.kwargs:
+        if param in kwargs:
+            continue
         model = getattr(getattr(route.view_class, "queryset", None), "model", None)
         if param == "pk" and model is not None and issubclass(model, ScopedModel):
             row = model.objects.visible_to(owner).order_by("pk").first()

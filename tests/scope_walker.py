@@ -15,6 +15,11 @@ another grid unit of the same community; later a department handler) each party:
   filled), then with each scoped choice swapped for a row of the other party: nothing may be
   written outside its scope, nor linked to a row outside it.
 
+Public pages (a view with `public = True`: the grievance desk's form and tracking pages) show the
+same to everyone, so no party's page there is "theirs": they are requested signed out, at the URL
+`walk_kwargs(party.user)` builds for each party's rows, and must show no personal data of anyone
+(residents' and contacts' names and numbers, staff names).
+
 A `pk` parameter the walker cannot resolve to a scoped model, or that no party has a row for, is
 a problem (a test failure), never filled with a made-up id.
 """
@@ -101,6 +106,7 @@ class Walk:
     walked_with_row: set[str] = field(default_factory=set)
     row_routes: set[str] = field(default_factory=set)
     forms_posted: set[str] = field(default_factory=set)
+    public_walked: set[str] = field(default_factory=set)
     requests: int = 0
 
     @property
@@ -168,6 +174,25 @@ def _is_project_view(route: Route) -> bool:
         return False
     base = Path(settings.BASE_DIR).resolve()
     return path.is_relative_to(base) and "site-packages" not in path.parts
+
+
+def _is_public(route: Route) -> bool:
+    return bool(getattr(route.view_class, "public", False))
+
+
+def personal_data_shown_nowhere_public() -> set[str]:
+    """Names and numbers of people: residents, the contacts of grievances, staff."""
+    from grievances.models import Grievance
+    from residents.models import Resident
+
+    found: set[str] = set()
+    for resident in Resident.objects.all():
+        found |= {resident.name, resident.mobile, resident.id_number}
+    for case in Grievance.objects.all():
+        found |= {case.contact_name, case.contact_phone}
+    for user in get_user_model().objects.all():
+        found |= {user.name, user.phone or ""}
+    return {value for value in found if value and len(value) >= 2}
 
 
 def _action(route: Route) -> str:
@@ -488,7 +513,9 @@ class _Walker:
         built = {}
         for party in self.partners:
             built[party], problems = probes(party.user, self.urlconf, self.only)
+            built[party] = [probe for probe in built[party] if not _is_public(probe.route)]
             self.report.problems += [p for p in problems if p not in self.report.problems]
+        self.walk_public_pages()
         for route in routes(self.urlconf):
             wanted = route.name and (not self.only or self.only(route))
             if wanted and any(map(_is_row_param, route.kwargs)):
@@ -502,6 +529,27 @@ class _Walker:
         for name in sorted(self.report.unwalked):
             self.report.problems.append(f"{name}: walked with no party's own row")
         return self.report
+
+    def walk_public_pages(self) -> None:
+        anonymous = Client(raise_request_exception=False)
+        personal = personal_data_shown_nowhere_public()
+        urls = set()
+        for route in routes(self.urlconf):
+            if not (route.name and _is_public(route)) or (self.only and not self.only(route)):
+                continue
+            for party in self.partners:
+                kwargs = route.view_class.walk_kwargs(party.user)
+                if kwargs is not None:
+                    urls.add(reverse(route.name, urlconf=self.urlconf, kwargs=kwargs or None))
+        for url in sorted(urls):
+            self.report.requests += 1
+            response = anonymous.get(url)
+            if response.status_code >= 500:
+                self.note(f"GET {url} signed out: {response.status_code}")
+            elif leaked := _leaked(shown(response), personal):
+                self.note(f"GET {url} signed out shows personal data {sorted(leaked)}")
+            else:
+                self.report.public_walked.add(url)
 
     def walk_own_pages(self, party: Party, own: list[Probe]) -> None:
         for probe in own:

@@ -2,6 +2,7 @@ from grievances.models.api_keys import ApiKey
 from grievances.models.cases import Grievance, GrievanceEvent, RegisterCounter
 from grievances.models.catalogue import CalendarDay, Category
 from grievances.models.mediation import Mediation, MediationSession, Party
+from grievances.models.photos import Photo
 from grievances.models.stats import GrievanceMonth
 
 __all__ = [
@@ -14,5 +15,6 @@ __all__ = [
     "Mediation",
     "MediationSession",
     "Party",
+    "Photo",
     "RegisterCounter",
 ]

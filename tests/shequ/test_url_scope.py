@@ -31,6 +31,7 @@ def pairs(world) -> list[tuple[Party, Party]]:
 
 
 def test_the_walk_over_the_project_finds_no_leak(other_scopes):
+    world = other_scopes
     report = walk(pairs(other_scopes))
     print(f"{report.requests} requests", *report.findings, sep="\n")
 
@@ -45,6 +46,12 @@ def test_the_walk_over_the_project_finds_no_leak(other_scopes):
         "residents:household_edit", "residents:resident_add", "residents:resident_edit",
         "residents:resident_move_out", "residents:visit_add", "residents:fieldlogentry_add",
     }  # fmt: skip
+
+    # The public desk's pages were walked signed out, for each party's community and case.
+    assert {f"/g/{world.community.code}/", f"/g/{world.other_community.code}/", "/g/track/"} <= (
+        report.public_walked
+    )
+    assert sum(url.startswith("/g/track/") for url in report.public_walked) >= 4
 
     assert report.findings == []
 
