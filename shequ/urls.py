@@ -16,6 +16,7 @@ urlpatterns = [
     path("communities/", views.CommunityListView.as_view(), name="community_list"),
     path("communities/<int:pk>/", views.CommunityDetailView.as_view(), name="community_detail"),
     path("residents/", include("residents.urls")),
+    path("grievances/", include("grievances.urls")),
     path("session/keep-alive/", keep_alive, name="keep_alive"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
