@@ -50,7 +50,7 @@ CASES = [
     (8, "other", Kind.PRAISE, Channel.VISIT, "感谢网格员帮忙找回走失老人",
      ["accept", "reply", "close"]),
     (2, "other", Kind.INQUIRY, Channel.ONLINE, "咨询养犬登记", ["reject"]),
-    (1, "sanitation-rubbish", Kind.COMPLAINT, Channel.PHONE, "垃圾没有清运（重复反映）",
+    (0, "sanitation-rubbish", Kind.COMPLAINT, Channel.PHONE, "垃圾没有清运（重复反映）",
      ["merge"]),
     (5, "neighbours", Kind.DISPUTE, Channel.VISIT, "邻居在公共走廊堆放鞋柜",
      ["accept", "start", "extension"]),

@@ -13,6 +13,7 @@ from grievances.models import Category, Grievance
 from shequ.forms import CleanInputMixin, ScopedModelForm
 from shequ.models import Community, Department, Role, User
 from shequ.models.scoping import scope_of
+from shequ.params import parse_id
 from shequ.validators import normalize_mainland_mobile
 from shequ.widgets import SearchSelect
 
@@ -22,17 +23,21 @@ REGISTER_NUMBER = re.compile(r"^\s*(\d{4})\s*[-－—/]\s*(\d{1,6})\s*$")
 
 
 class ResidentPicker(SearchSelect):
-    """Renders only the resident already chosen: a community has thousands of residents, and
-    the search box adds the one picked (without JavaScript the field stays empty, which is
-    allowed: the contact's name and phone are enough)."""
+    """Offers only the resident already chosen: a community has thousands of residents, which
+    neither the page nor the database should list for a picker that searches; the search box
+    adds the one picked. Without JavaScript the field stays empty, which is allowed (the
+    contact's name and phone are enough)."""
 
     def optgroups(self, name, value, attrs=None):
-        chosen = {str(v) for v in value if v}
-        groups = super().optgroups(name, value, attrs)
-        return [
-            (group, [o for o in options if o["value"] == "" or str(o["value"]) in chosen], index)
-            for group, options, index in groups
+        every = self.choices
+        chosen = [pk for v in value if (pk := parse_id(str(v)))]
+        self.choices = [("", every.field.empty_label or "")] + [
+            every.choice(row) for row in every.queryset.filter(pk__in=chosen)
         ]
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = every
 
 
 def staff_communities(user: User):

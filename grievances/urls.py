@@ -1,7 +1,7 @@
 from django.urls import path
 
 from grievances.views import cases
-from grievances.views.steps import STEPS, GrievanceStepView
+from grievances.views.steps import STEPS
 
 app_name = "grievances"
 
@@ -13,7 +13,7 @@ urlpatterns = [
     *(
         path(
             f"<int:pk>/{step.name.replace('_', '-')}/",
-            GrievanceStepView.as_view(step=step),
+            cases.GrievanceStepView.as_view(step=step),
             name=f"grievance_{step.name}",
         )
         for step in STEPS

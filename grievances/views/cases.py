@@ -7,9 +7,11 @@ import datetime
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import ListView
 
 from grievances import services
@@ -18,7 +20,7 @@ from grievances.filters import GrievanceFilterSet
 from grievances.forms import GrievanceForm
 from grievances.models import Grievance
 from grievances.tables import GrievanceTable, due_state
-from grievances.views.steps import STEPS
+from grievances.views.steps import STEPS, Step
 from residents.models import Building, FieldLogEntry, Resident
 from shequ.access import Access
 from shequ.models import Role
@@ -173,3 +175,28 @@ class GrievanceRegisterPrintView(ScopedMixin, ListView):
         return super().get_context_data(
             month=start, previous=f"{previous:%Y-%m}", following=f"{following:%Y-%m}", **kwargs
         )
+
+
+class GrievanceStepView(ScopedMixin, View):
+    """One step, by POST: the service decides. A refusal or a form error shows the case again
+    with the message beside that step's form (nothing changed); success goes back to the case
+    with a message."""
+
+    queryset = Grievance.objects.all()
+    http_method_names = ["post"]
+    step: Step | None = None  # one view per step, given by grievances.urls
+
+    def post(self, request, pk):
+        case = get_object_or_404(self.get_queryset().select_related("community__street"), pk=pk)
+        form = self.step.form(request.POST, case=case, user=request.user, prefix=self.step.name)
+        if form.is_valid():
+            try:
+                self.step.run(case, request.user, form.cleaned_data)
+            except services.Refused as refusal:
+                form.add_error(None, refusal.messages)
+            else:
+                messages.success(request, self.step.done)
+                return redirect(case)
+        detail = GrievanceDetailView(request=request, kwargs={"pk": pk}, args=())
+        detail.object = case
+        return detail.render_to_response(detail.get_context_data(failed=(self.step.name, form)))

@@ -7,15 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 
 from grievances import forms, services
 from grievances.choices import OPEN_STATES, Level, State
 from grievances.models import Grievance
-from shequ.views.generic import ScopedMixin
 
 ACTIVE = {State.ACCEPTED, State.IN_PROGRESS}
 HOLDER = {
@@ -110,30 +106,3 @@ STEPS: tuple[Step, ...] = (
          _("备注已添加。"), "btn-outline-secondary"),
 )  # fmt: skip
 STEPS_BY_NAME = {step.name: step for step in STEPS}
-
-
-class GrievanceStepView(ScopedMixin, View):
-    """One step, by POST: the service decides. A refusal or a form error shows the case again
-    with the message beside that step's form (nothing changed); success goes back to the case
-    with a message."""
-
-    queryset = Grievance.objects.all()
-    http_method_names = ["post"]
-    step: Step | None = None  # one view per step, given by grievances.urls
-
-    def post(self, request, pk):
-        from grievances.views.cases import GrievanceDetailView
-
-        case = get_object_or_404(self.get_queryset().select_related("community__street"), pk=pk)
-        form = self.step.form(request.POST, case=case, user=request.user, prefix=self.step.name)
-        if form.is_valid():
-            try:
-                self.step.run(case, request.user, form.cleaned_data)
-            except services.Refused as refusal:
-                form.add_error(None, refusal.messages)
-            else:
-                messages.success(request, self.step.done)
-                return redirect(case)
-        detail = GrievanceDetailView(request=request, kwargs={"pk": pk}, args=())
-        detail.object = case
-        return detail.render_to_response(detail.get_context_data(failed=(self.step.name, form)))
