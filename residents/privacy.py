@@ -79,7 +79,9 @@ def age_group_by_year_q(group: str, today: datetime.date | None = None) -> Q:
     exact ages would tell, for a resident at a group's edge, whether the birthday has passed."""
     year = (today or timezone.localdate()).year
     youngest, oldest = AGE_BOUNDS[group]
-    q = Q(birth_date__lte=datetime.date(year - youngest, 12, 31))
+    q = Q()
+    if youngest is not None:  # the youngest group has no lower bound (see AGE_BOUNDS)
+        q &= Q(birth_date__lte=datetime.date(year - youngest, 12, 31))
     if oldest is not None:
         q &= Q(birth_date__gte=datetime.date(year - oldest, 1, 1))
     return q

@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     path("export/", excel.ResidentExportView.as_view(), name="resident_export"),
     path("lookup/", personal.ResidentLookupView.as_view(), name="resident_lookup"),
+    path("search/", search.ResidentSearchView.as_view(), name="resident_search"),
     path("<int:pk>/", registry.ResidentDetailView.as_view(), name="resident_detail"),
     path("<int:pk>/edit/", registry.ResidentUpdateView.as_view(), name="resident_edit"),
     path("<int:pk>/move-out/", registry.ResidentMoveOutView.as_view(), name="resident_move_out"),

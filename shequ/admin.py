@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from shequ.models import (
     AccessLog,
     Community,
+    Department,
     District,
     GridUnit,
     OutboxMessage,
@@ -69,7 +70,7 @@ class UserChangeForm(DjangoUserChangeForm):
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     extra = 1
-    autocomplete_fields = ["district", "street", "community", "grid_unit"]
+    autocomplete_fields = ["district", "street", "community", "grid_unit", "department"]
 
 
 @admin.register(User)
@@ -132,11 +133,24 @@ class GridUnitAdmin(SimpleHistoryAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "role", "district", "street", "community", "grid_unit", "created_at"]
+    list_display = [
+        "user", "role", "district", "street", "community", "grid_unit", "department", "created_at"
+    ]  # fmt: skip
     list_filter = ["role"]
     search_fields = ["user__username", "user__name"]
-    list_select_related = ["user", "district", "street", "community", "grid_unit__community"]
-    autocomplete_fields = ["user", "district", "street", "community", "grid_unit"]
+    list_select_related = [
+        "user", "district", "street", "community", "grid_unit__community", "department"
+    ]  # fmt: skip
+    autocomplete_fields = ["user", "district", "street", "community", "grid_unit", "department"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "district", "phone", "active"]
+    list_filter = ["active", "district"]
+    search_fields = ["name"]
+    list_select_related = ["district"]
+    autocomplete_fields = ["district"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

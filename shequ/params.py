@@ -3,6 +3,7 @@ people, so junk in it is never an error page: it is "no filter"."""
 
 from __future__ import annotations
 
+import datetime
 from typing import TypeVar
 
 from django.db.models import Model, QuerySet
@@ -48,3 +49,16 @@ def query_text(request: HttpRequest, name: str, max_length: int) -> str:
     """Typed or pasted search text: without control characters (a NUL is an error in
     PostgreSQL), runs of spaces as one, at most `max_length` characters."""
     return " ".join(strip_control(request.GET.get(name, "")).split())[:max_length]
+
+
+def query_month(request: HttpRequest, name: str) -> datetime.date | None:
+    """`2026-11` as the first day of that month, or None for anything else (junk, month 13,
+    a year before 1900 or after 2999)."""
+    text = request.GET.get(name, "").strip()
+    digits = text[:4] + text[5:]
+    if len(text) != 7 or text[4] != "-" or not (digits.isascii() and digits.isdigit()):
+        return None
+    year, month = int(text[:4]), int(text[5:])
+    if not (1900 <= year <= 2999 and 1 <= month <= 12):
+        return None
+    return datetime.date(year, month, 1)

@@ -7,8 +7,11 @@
 - rita: a resident of 甲社区 with an account (sees her community office, no registry)
 - bob: official of the district 甲社区 is in (reads everything below it)
 - charlie: community staff of 乙社区, in another district: sees none of alice's rows
+- dora: handler of the department 城管局; dan: handler of 住建局. Each sees only the case of
+  甲社区 escalated to their own department.
 
-Each household has a head (户主); the first household has a visit and a field-log entry.
+Each household has a head (户主); the first household has a visit and a field-log entry. 甲社区
+has four grievances: one in each grid unit, and one escalated to each department.
 """
 
 import datetime
@@ -19,7 +22,7 @@ import pytest
 from django.core.cache import cache
 
 from shequ.celery import app
-from shequ.models import Community, District, GridUnit, Role, Street, User
+from shequ.models import Community, Department, District, GridUnit, Role, Street, User
 from tests.factories import (
     BuildingFactory,
     CommunityFactory,
@@ -39,6 +42,9 @@ from tests.factories import (
 
 # The marker every row of alice's world carries, so a leak shows up in any page's HTML.
 SECRET = "甲机密"
+# What only the case escalated to dora's (城管局) or to dan's department (住建局) carries.
+DEPARTMENT_A_SECRET = "城管件机密"
+DEPARTMENT_B_SECRET = "住建件机密"
 
 
 @dataclass
@@ -58,6 +64,10 @@ class World:
     buildings: list = field(default_factory=list)
     households: list = field(default_factory=list)
     residents: list = field(default_factory=list)
+    departments: list = field(default_factory=list)
+    grievances: list = field(default_factory=list)
+    dora: User | None = None
+    dan: User | None = None
 
 
 @pytest.fixture
@@ -93,6 +103,7 @@ def world(db) -> World:
         district, street, community, grid_units, other, alice, gina, bob, charlie, greg, peggy, rita
     )
     _register_households(world)
+    _register_grievances(world)
     return world
 
 
@@ -134,6 +145,46 @@ def _register_households(world: World) -> None:
     # A case submitted online in the first grid unit's building, with a photo.
     add_photo(register_grievance(world.community, title=f"{SECRET}诉求",
                                  building=world.buildings[0]))  # fmt: skip
+
+
+def _register_grievances(world: World) -> None:
+    """A case in each grid unit (a walk-in with a phone), and one escalated to each
+    department, registered and moved on through the services as the desk would."""
+    from grievances import services
+    from grievances.choices import Channel, Kind, Level
+    from grievances.models import Category
+
+    # Transactional tests flush the migration's categories.
+    category, _ = Category.objects.get_or_create(
+        code="sanitation", defaults={"name": "环境卫生", "time_limit_days": 3}
+    )
+    world.departments = [Department.objects.create(name="城管局"),
+                         Department.objects.create(name="住建局")]  # fmt: skip
+    world.dora = UserFactory(username="dora", name="多拉")
+    world.dan = UserFactory(username="dan", name="丹")
+    assign(world.dora, Role.DEPARTMENT_HANDLER, world.departments[0])
+    assign(world.dan, Role.DEPARTMENT_HANDLER, world.departments[1])
+
+    def register(title: str, **where):
+        return services.grievance_register(
+            community=world.community, category=category, kind=Kind.HELP, channel=Channel.VISIT,
+            title=title, description=f"{title}，请社区处理。", by=world.alice,
+            contact_name="反映人", contact_phone="13512345678", **where,
+        )  # fmt: skip
+
+    world.grievances = [
+        register(f"{SECRET}楼道灯坏了", building=world.buildings[0]),
+        register(f"{GRID2_SECRET}单元门坏了", building=world.buildings[1]),
+    ]
+    for department, secret in zip(
+        world.departments, (DEPARTMENT_A_SECRET, DEPARTMENT_B_SECRET), strict=True
+    ):
+        case = register(f"{SECRET}{secret}", address=f"{SECRET}广场")
+        services.grievance_escalate(
+            grievance=case, by=world.alice, to=Level.DEPARTMENT, department=department,
+            reason="超出社区职权",
+        )  # fmt: skip
+        world.grievances.append(case)
 
 
 @pytest.fixture(autouse=True)
@@ -190,6 +241,16 @@ def other_scopes(world) -> World:
                                  building=building))  # fmt: skip
     add_photo(register_grievance(world.community, title=f"{GRID2_SECRET}诉求",
                                  building=building2))  # fmt: skip
+
+    from grievances import services
+    from grievances.choices import Channel, Kind
+    from grievances.models import Category
+
+    services.grievance_register(
+        community=world.other_community, category=Category.objects.get(code="sanitation"),
+        kind=Kind.COMPLAINT, channel=Channel.PHONE, title=f"{OTHER_SECRET}诉求",
+        description=f"{OTHER_SECRET}诉求", by=world.charlie, building=building,
+    )  # fmt: skip
     return world
 
 

@@ -4,7 +4,16 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from shequ.models import Community, District, GridUnit, Role, RoleAssignment, Street, User
+from shequ.models import (
+    Community,
+    Department,
+    District,
+    GridUnit,
+    Role,
+    RoleAssignment,
+    Street,
+    User,
+)
 
 PASSWORD = "Correct-horse-42"
 
@@ -61,7 +70,8 @@ class UserFactory(DjangoModelFactory):
 
 
 def assign(user: User, role: Role, scope) -> RoleAssignment:
-    level = {District: "district", Street: "street", Community: "community", GridUnit: "grid_unit"}
+    level = {District: "district", Street: "street", Community: "community", GridUnit: "grid_unit",
+             Department: "department"}  # fmt: skip
     return RoleAssignment.objects.create(user=user, role=role, **{level[type(scope)]: scope})
 
 

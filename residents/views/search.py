@@ -9,6 +9,7 @@ from django.views import View
 
 from residents.choices import Status
 from residents.models import Household, Resident
+from shequ import personal_data
 from shequ.chinese import simplified
 from shequ.params import query_text
 from shequ.views.generic import ScopedMixin
@@ -57,3 +58,26 @@ def household_result(household: Household) -> dict:
     if household.head:
         label += " · " + _("户主 %(name)s") % {"name": household.head}
     return {"value": household.pk, "label": label}
+
+
+class ResidentSearchView(ScopedMixin, View):
+    """At most 20 living residents the user may see, by name (simplified or traditional) or
+    pinyin initials, as JSON for the pickers of other apps (the grievance desk's 反映人)."""
+
+    queryset = Resident.objects.all()
+
+    def get(self, request):
+        text = query_text(request, "q", 30)
+        # A whole ID or mobile number is looked up by POST (ResidentLookupView), never by GET.
+        if not text or personal_data.is_number_query(text):
+            return JsonResponse({"results": []})
+        residents = (
+            self.get_queryset()
+            .filter(status=Status.LIVING)
+            .search(text)
+            .select_related("household__building")
+            .order_by("name", "pk")[:MATCHES]
+        )
+        return JsonResponse(
+            {"results": [{"value": r.pk, "label": f"{r.name} · {r.household}"} for r in residents]}
+        )

@@ -10,7 +10,7 @@ from shequ import outbox
 from shequ.models import Department, OutboxMessage, Role, RoleAssignment
 from shequ.tasks import outbox_deliver
 from tests.factories import UserFactory
-from tests.grievances.conftest import register
+from tests.grievances.conftest import register_case
 
 
 @pytest.fixture(autouse=True)
@@ -27,9 +27,9 @@ def inbox(**filters) -> list[tuple[str, str]]:
 
 
 def test_a_walk_in_case_tells_nobody_but_an_online_one_tells_the_staff(world, category):
-    register(world, category)
+    register_case(world, category)
     assert inbox() == []
-    case = register(world, category, channel=Channel.ONLINE, by=None)
+    case = register_case(world, category, channel=Channel.ONLINE, by=None)
     assert inbox() == [("grievance.received", "alice")]
     assert case.register_number in OutboxMessage.objects.get().subject
 
@@ -40,7 +40,7 @@ def test_each_step_tells_the_ones_who_must_act_next(world, category):
     RoleAssignment.objects.create(user=handler, role=Role.DEPARTMENT_HANDLER, department=department)
     staff2 = UserFactory(username="staff2")
     RoleAssignment.objects.create(user=staff2, role=Role.COMMUNITY_STAFF, community=world.community)
-    case = register(world, category)
+    case = register_case(world, category)
 
     services.grievance_assign(grievance=case, by=world.alice, assignee=world.gina)
     assert inbox() == [("grievance.assigned", "gina")]
@@ -70,7 +70,7 @@ def test_each_step_tells_the_ones_who_must_act_next(world, category):
 
 
 def test_a_refused_step_leaves_no_message(world, category):
-    case = register(world, category)
+    case = register_case(world, category)
     with pytest.raises(services.Refused):
         services.grievance_assign(grievance=case, by=world.charlie, assignee=world.gina)
     assert not OutboxMessage.objects.filter(~Q(kind="grievance.received")).exists()
@@ -80,7 +80,7 @@ def test_with_the_broker_down_an_online_case_is_registered_and_its_message_sent_
     world, category, broker_down, django_capture_on_commit_callbacks, caplog
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        case = register(world, category, channel=Channel.ONLINE, by=None)
+        case = register_case(world, category, channel=Channel.ONLINE, by=None)
     assert case.pk and case.register_number == f"{case.year}-0001"
     assert "beat will deliver" in caplog.text
     waiting = OutboxMessage.objects.get()

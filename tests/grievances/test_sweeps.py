@@ -12,13 +12,13 @@ from grievances import services, sweeps, workdays
 from grievances.choices import EventKind
 from grievances.models import Grievance, GrievanceEvent
 from shequ.models import OutboxMessage
-from tests.grievances.conftest import register
+from tests.grievances.conftest import register_case
 
 D = datetime.date
 
 
 def registered_on(world, category, day: D, **fields) -> Grievance:
-    case = register(world, category, **fields)
+    case = register_case(world, category, **fields)
     days = category.time_limit_days
     Grievance.objects.filter(pk=case.pk).update(
         received_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(9))),
@@ -82,7 +82,7 @@ def test_a_case_found_past_its_due_day_is_announced_overdue_only(world, category
 
 @pytest.fixture
 def replied(world, category):
-    case = register(world, category)
+    case = register_case(world, category)
     services.grievance_reply(grievance=case, by=world.alice, reply="已修好")
     OutboxMessage.objects.all().delete()
     return case

@@ -10,8 +10,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from residents.choices import AgeGroup
 from residents.forms import BuildingForm, HouseholdForm
 from residents.models import Building, Household, Resident, Visit
+from residents.privacy import age_group_by_year_q
 from residents.services import residents_import
 from shequ.validators import natural_sort_key, normalize_building_number, not_in_future
 from tests.factories import BuildingFactory, HouseholdFactory, ResidentFactory, valid_id_number
@@ -177,3 +179,13 @@ def test_today_is_the_offices_date_not_the_servers():
         not_in_future(datetime.date(2026, 11, 24))
         with pytest.raises(ValidationError, match="2026-11-24"):
             not_in_future(datetime.date(2026, 11, 25))
+
+
+def test_every_age_group_filters_by_birth_year_for_those_who_may_not_see_birth_dates(world):
+    """The youngest group has no lower bound; by year it once raised a TypeError (a 500 on the
+    resident list's 0–6 filter, found by the fuzz walk)."""
+    today = datetime.date(2026, 11, 24)
+    for group in AgeGroup.values:
+        Resident.objects.filter(age_group_by_year_q(group, today)).count()
+    born = Resident.objects.filter(age_group_by_year_q(AgeGroup.PRESCHOOL, today))
+    assert not born.filter(birth_date__lt=datetime.date(2019, 1, 1)).exists()

@@ -16,7 +16,9 @@ from residents.models import Household
 from shequ.models import User
 from tests.fuzz_walker import parse_page
 
-DEMO_ACCOUNTS = ["admin", "quzhang", "jiedao", "shequ", "wangge", "dangwu", "jumin", "shequ2"]
+DEMO_ACCOUNTS = [
+    "admin", "quzhang", "jiedao", "shequ", "wangge", "dangwu", "jumin", "shequ2", "bumen"
+]  # fmt: skip
 MAX_PAGES = 150
 NOT_FOLLOWED = ("/accounts/logout/", "/admin/logout/", "/static/")
 

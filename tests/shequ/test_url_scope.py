@@ -5,7 +5,13 @@ import re
 
 import pytest
 
-from tests.conftest import GRID2_SECRET, OTHER_SECRET, SECRET
+from tests.conftest import (
+    DEPARTMENT_A_SECRET,
+    DEPARTMENT_B_SECRET,
+    GRID2_SECRET,
+    OTHER_SECRET,
+    SECRET,
+)
 from tests.scope_walker import Party, walk
 
 
@@ -20,14 +26,20 @@ def parties(world) -> dict[str, Party]:
         "charlie": Party(world.charlie, (OTHER_SECRET, world.other_community.name)),
         "gina": Party(world.gina, grid1),
         "greg": Party(world.greg, grid2),
+        "dora": Party(world.dora, (DEPARTMENT_A_SECRET,)),
+        "dan": Party(world.dan, (DEPARTMENT_B_SECRET,)),
     }
 
 
 def pairs(world) -> list[tuple[Party, Party]]:
-    """Each pair of strangers: another community; another grid unit of the same community. A
-    department handler (a second axis of scope) joins as one more pair."""
+    """Each pair of strangers: another community; another grid unit of the same community; the
+    handlers of two departments (the second axis of scope)."""
     cast = parties(world)
-    return [(cast["alice"], cast["charlie"]), (cast["gina"], cast["greg"])]
+    return [
+        (cast["alice"], cast["charlie"]),
+        (cast["gina"], cast["greg"]),
+        (cast["dora"], cast["dan"]),
+    ]
 
 
 def test_the_walk_over_the_project_finds_no_leak(other_scopes):
@@ -40,11 +52,14 @@ def test_the_walk_over_the_project_finds_no_leak(other_scopes):
     assert report.walked_with_row >= {
         "residents:resident_detail", "residents:fieldlogentry_detail",
         "residents:building_edit", "residents:resident_reveal",
+        "grievances:grievance_detail", "grievances:grievance_accept",
+        "grievances:grievance_answer",
     }  # fmt: skip
     assert report.forms_posted >= {
         "residents:building_add", "residents:building_edit", "residents:household_add",
         "residents:household_edit", "residents:resident_add", "residents:resident_edit",
         "residents:resident_move_out", "residents:visit_add", "residents:fieldlogentry_add",
+        "grievances:grievance_add",
     }  # fmt: skip
 
     # The public desk's pages were walked signed out, for each party's community and case.
