@@ -20,6 +20,8 @@ class _PendingRefresh:
     def __init__(self, task) -> None:
         self.task = task
         self.community_ids: set[int] = set()
+        # Django names a robust callback that failed (the broker was down) by its __qualname__.
+        self.__qualname__ = f"refresh_after_commit({task.name})"
 
     def __call__(self) -> None:
         self.task.delay(sorted(self.community_ids), timezone.now().isoformat())

@@ -177,7 +177,11 @@ def _is_project_view(route: Route) -> bool:
 
 
 def _is_public(route: Route) -> bool:
-    return bool(getattr(route.view_class, "public", False))
+    """A public page walked signed out (the desk's form and tracking pages). The Open311 API is
+    public too but has no `walk_kwargs`: the parties walk it signed in, and it must show them
+    what it shows anyone."""
+    view = route.view_class
+    return bool(getattr(view, "public", False)) and hasattr(view, "walk_kwargs")
 
 
 def personal_data_shown_nowhere_public() -> set[str]:
@@ -214,6 +218,12 @@ def probes(
             continue
         if only and not only(route):
             continue
+        allows = getattr(route.view_class, "allows", None)
+        if allows is not None and any(map(_is_row_param, route.kwargs)):
+            from shequ.access import Access
+
+            if not allows(Access(owner)):  # the role never reaches these pages: 404 by design
+                continue
         candidates: dict[str, list] = {}
         fixed: dict[str, str] = {}
         for param in route.kwargs:
@@ -227,7 +237,11 @@ def probes(
                     "a queryset of a ScopedModel or name the parameter <model>_pk"
                 )
                 break
-            rows = list(model.objects.visible_to(owner, _action(route)).order_by("pk"))
+            # The view's own queryset says which rows its pages are for (the mediation pages
+            # are for disputes only); the model's manager when the parameter names another model.
+            view_rows = getattr(route.view_class, "queryset", None)
+            base = view_rows.all() if getattr(view_rows, "model", None) is model else model.objects
+            rows = list(base.visible_to(owner, _action(route)).order_by("pk"))
             candidates[param] = rows[:ROWS_PER_ROUTE]
         else:
             if candidates and not all(candidates.values()):

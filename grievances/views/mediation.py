@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from grievances import services
+from grievances.choices import Kind
 from grievances.models import Grievance, Mediation
 from grievances.models.mediation import Outcome, Side
 from shequ.forms import CleanInputMixin, MobileField
 from shequ.models import Role, User
+from shequ.models.scoping import VIEW
 from shequ.validators import not_in_future
 from shequ.views.generic import ScopedMixin
 
@@ -65,11 +67,17 @@ ACTIONS = {"open": OpenForm, "party": PartyForm, "session": SessionForm, "conclu
 
 
 class MediationView(ScopedMixin, TemplateView):
-    queryset = Mediation.objects.all()
+    """Addressed by the case (a dispute), which may not have its mediation yet."""
+
+    queryset = Grievance.objects.filter(kind=Kind.DISPUTE)
     template_name = "grievances/mediation.html"
 
+    @classmethod
+    def allows(cls, access) -> bool:
+        return access.is_admin or bool(Mediation.scope_roles[VIEW] & access.roles)
+
     def case(self) -> Grievance:
-        cases = Grievance.objects.visible_to(self.request.user).select_related("community__street")
+        cases = self.get_queryset().select_related("community__street")
         return get_object_or_404(cases, pk=self.kwargs["pk"])
 
     def mediation(self, case: Grievance) -> Mediation | None:
@@ -95,7 +103,7 @@ class MediationView(ScopedMixin, TemplateView):
         case = kwargs.pop("case", None) or self.case()
         mediation = self.mediation(case)
         may_act = "community" in services.capacities(self.request.user, case)
-        if mediation is None and (case.kind != "dispute" or not may_act):
+        if mediation is None and not may_act:
             raise Http404
         forms_ = kwargs.pop("forms", None)
         if forms_ is None:

@@ -24,11 +24,11 @@ def listed(client, user, query: dict | None = None) -> set[int]:
 
 
 def test_each_role_lists_the_cases_of_its_scope_and_no_other(client, world):
-    alice_cases = {case.pk for case in world.grievances}
+    alice_cases = {case.pk for case in world.grievances} | {world.dispute.pk}
     grid1, grid2, to_a, to_b = (case.pk for case in world.grievances)
     assert listed(client, world.alice) == alice_cases
     assert listed(client, world.bob) == alice_cases  # the district's official
-    assert listed(client, world.gina) == {grid1}
+    assert listed(client, world.gina) == {grid1, world.dispute.pk}  # both in her grid unit
     assert listed(client, world.greg) == {grid2}
     assert listed(client, world.dora) == {to_a}
     assert listed(client, world.dan) == {to_b}

@@ -16,6 +16,9 @@ from grievances.models.stats import refresh_grievance_months
 from grievances.tasks import grievance_months_refresh
 from tests.factories import CommunityFactory
 
+# The book starts empty: these tests count numbers, messages and figures.
+pytestmark = pytest.mark.empty_desk
+
 
 def _case(community, by, **extra):
     category, _ = Category.objects.get_or_create(

@@ -13,6 +13,9 @@ from grievances.models import Category, Grievance, GrievanceEvent
 from shequ.models import Department, Role, RoleAssignment
 from tests.factories import UserFactory
 
+# The book starts empty: these tests count numbers, messages and figures.
+pytestmark = pytest.mark.empty_desk
+
 
 @pytest.fixture
 def case(world) -> Grievance:
