@@ -8,6 +8,7 @@ import datetime
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,7 @@ from grievances import services
 from grievances.choices import Channel, Kind
 from grievances.filters import GrievanceFilterSet
 from grievances.forms import GrievanceForm
-from grievances.models import Grievance
+from grievances.models import Grievance, Mediation
 from grievances.tables import GrievanceTable, due_state
 from grievances.views.steps import STEPS, Step
 from residents.models import Building, FieldLogEntry, Resident
@@ -76,8 +77,19 @@ class GrievanceDetailView(ObjectDetailView):
             field_log_entry=_visible(FieldLogEntry, case.field_log_entry_id, user),
             merged_into=_visible(Grievance, case.merged_into_id, user),
             merged=Grievance.objects.visible_to(user).filter(merged_into=case),
+            mediation=self.mediation_link(case, held),
             **kwargs,
         )
+
+    def mediation_link(self, case: Grievance, held) -> str | None:
+        """A dispute's mediation page, for its staff (who may open one) and for officials once a
+        mediation exists."""
+        if case.kind != Kind.DISPUTE:
+            return None
+        mediated = Mediation.objects.visible_to(self.request.user).filter(grievance=case)
+        if "community" in held or mediated.exists():
+            return reverse("grievances:mediation", args=[case.pk])
+        return None
 
 
 def _visible(model, pk, user):

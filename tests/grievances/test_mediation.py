@@ -84,3 +84,11 @@ def test_only_disputes_are_mediated_and_only_by_the_communitys_staff(client, wor
     )  # fmt: skip
     assert client.get(reverse("grievances:mediation", args=[other.pk])).status_code == 404
     assert not Mediation.objects.exists()
+
+
+def test_the_case_page_leads_to_the_mediation_of_a_dispute(client, world, dispute):
+    url = reverse("grievances:mediation", args=[dispute.pk])
+    client.force_login(world.alice)
+    assert f'href="{url}"' in client.get(dispute.get_absolute_url()).content.decode()
+    client.force_login(world.bob)  # no mediation yet: an official has nothing to read there
+    assert f'href="{url}"' not in client.get(dispute.get_absolute_url()).content.decode()
