@@ -178,7 +178,7 @@ def everything_seen(client, user, resident) -> Seen:
 
 
 def party_worker(world):
-    user = UserFactory(username="dora", name="多拉")
+    user = UserFactory(username="polly", name="波莉")
     assign(user, Role.PARTY_WORKER, world.community)
     return user
 

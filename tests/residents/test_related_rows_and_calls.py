@@ -96,7 +96,7 @@ def test_a_call_without_javascript_gets_a_page_with_the_link(client, world):
 def test_calling_someone_of_another_grid_is_a_404_and_logs_nothing(client, world):
     client.force_login(world.gina)
     assert call(client, world.residents[2]).status_code == 404  # grid 2
-    party_worker = UserFactory(username="dora", name="多拉")
+    party_worker = UserFactory(username="polly", name="波莉")
     assign(party_worker, Role.PARTY_WORKER, world.community)
     client.force_login(party_worker)
     assert call(client, world.residents[0]).status_code == 404
