@@ -152,12 +152,12 @@ def _register_grievances(world: World) -> None:
     department, registered and moved on through the services as the desk would."""
     from grievances import services
     from grievances.choices import Channel, Kind, Level
+    from grievances.defaults import seed_categories
     from grievances.models import Category
 
-    # Transactional tests flush the migration's categories.
-    category, _ = Category.objects.get_or_create(
-        code="sanitation", defaults={"name": "环境卫生", "time_limit_days": 3}
-    )
+    # Transactional tests (browser journeys) flush the categories the migration wrote.
+    seed_categories()
+    category = Category.objects.get(code="sanitation")
     world.departments = [Department.objects.create(name="城管局"),
                          Department.objects.create(name="住建局")]  # fmt: skip
     world.dora = UserFactory(username="dora", name="多拉")
