@@ -251,10 +251,16 @@ def plans_for(total: int, seed: int) -> list[Plan]:
     communities = sorted(buildings)
     weights = [0.7 + 0.6 * rng.random() for _ in communities]
     scale = total / sum(weights)
+    shares = [w * scale for w in weights]
+    counts = [int(share) for share in shares]
+    # Largest remainders first, so the city holds exactly `total` cases.
+    by_remainder = sorted(range(len(shares)), key=lambda i: counts[i] - shares[i])
+    for i in by_remainder[: total - sum(counts)]:
+        counts[i] += 1
     return [
-        Plan(c, streets[c], max(1, int(w * scale)), tuple(buildings[c]), seed * 100_019 + i)
-        for i, (c, w) in enumerate(zip(communities, weights, strict=True))
-        if c not in done
+        Plan(c, streets[c], count, tuple(buildings[c]), seed * 100_019 + i)
+        for i, (c, count) in enumerate(zip(communities, counts, strict=True))
+        if c not in done and count
     ]
 
 
@@ -303,8 +309,10 @@ def main(argv: list[str] | None = None) -> None:
             elapsed = time.perf_counter() - started
             print(f"  [{i:>5}/{len(plans)}] {done:>9,} grievances {elapsed:7.1f} s", flush=True)
     with connection.cursor() as cursor:
+        # VACUUM cannot run in a transaction, as under pytest: there, statistics only.
+        vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         for model in (Grievance, GrievanceEvent):
-            cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
+            cursor.execute(f"{vacuum} {model._meta.db_table}")
     figures_started = time.perf_counter()
     months = refresh_grievance_months()
     print(
