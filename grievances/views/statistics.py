@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from grievances.choices import Channel
-from grievances.models import Category, GrievanceMonth
+from grievances.models import Category, GrievanceBreakdown, GrievanceMonth
 from grievances.models.stats import FIGURES
 from shequ.models import Community
 from shequ.params import query_row, query_text
@@ -105,9 +105,12 @@ class StatisticsView(ScopedMixin, TemplateView):
         if grouping not in GROUPINGS:
             grouping = "month" if chosen else "community"
         months = self.get_queryset().filter(month__range=(start, end))
+        parts = GrievanceBreakdown.objects.visible_to(request.user).filter(
+            month__range=(start, end)
+        )
         if chosen:
-            months = months.filter(community=chosen)
-        lines, total = self.lines(months, grouping, communities)
+            months, parts = months.filter(community=chosen), parts.filter(community=chosen)
+        lines, total = self.lines(months, parts, grouping, communities)
         return super().get_context_data(
             table=FiguresTable(lines, request=request, first_header=GROUPINGS[grouping]),
             total=total,
@@ -121,32 +124,25 @@ class StatisticsView(ScopedMixin, TemplateView):
             **kwargs,
         )
 
-    def lines(self, months, grouping: str, communities) -> tuple[list[Line], Line]:
+    def lines(self, months, parts, grouping: str, communities) -> tuple[list[Line], Line]:
         sums = {name: Sum(name) for name in FIGURES}
         total = Line(str(_("合计")))
-        if grouping in ("community", "month"):
-            key = "community" if grouping == "community" else "month"
-            rows = months.values(key).annotate(**sums).order_by(key)
-            if grouping == "community":
-                names = {c.pk: f"{c.street.name} · {c.name}" for c in communities}
-                lines = [Line(names.get(row["community"], "—")) for row in rows]
-            else:
-                lines = [Line(f"{row['month']:%Y-%m}") for row in rows]
-            for line, row in zip(lines, rows, strict=True):
-                line.add({name: row[name] for name in FIGURES})
-                total.add(line.figures)
-            return lines, total
-        column = "by_category" if grouping == "category" else "by_channel"
-        by_key: dict[str, Line] = {}
-        for breakdown in months.values_list(column, flat=True):
-            for key, figures in breakdown.items():
-                by_key.setdefault(key, Line(key)).add(figures)
-        if grouping == "category":
-            names = {str(c.pk): str(c) for c in Category.objects.select_related("parent")}
+        if grouping == "community":
+            rows = months.values("community").annotate(**sums).order_by("community")
+            names = {c.pk: f"{c.street.name} · {c.name}" for c in communities}
+            lines = [Line(names.get(row["community"], "—")) for row in rows]
+        elif grouping == "month":
+            rows = months.values("month").annotate(**sums).order_by("month")
+            lines = [Line(f"{row['month']:%Y-%m}") for row in rows]
         else:
-            names = dict(Channel.choices)
-        lines = sorted(by_key.values(), key=lambda line: -line.received)
-        for line in lines:
-            line.name = str(names.get(line.name, line.name))
+            rows = parts.filter(dimension=grouping).values("key").annotate(**sums)
+            rows = sorted(rows, key=lambda row: -row["received"])
+            if grouping == "category":
+                names = {str(c.pk): str(c) for c in Category.objects.select_related("parent")}
+            else:
+                names = dict(Channel.choices)
+            lines = [Line(str(names.get(row["key"], row["key"]))) for row in rows]
+        for line, row in zip(lines, rows, strict=True):
+            line.add({name: row[name] for name in FIGURES})
             total.add(line.figures)
         return lines, total
