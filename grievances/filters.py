@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from grievances.choices import OPEN_STATES, Channel, Kind, Level, State
 from grievances.forms import REGISTER_NUMBER
 from grievances.models import Category, Grievance
-from shequ.filters import FilterSet
+from shequ.filters import FilterSet, visible_communities
 
 OPEN = "open"
 YES_NO = [("yes", _("是")), ("no", _("否"))]
@@ -14,6 +14,9 @@ YES_NO = [("yes", _("是")), ("no", _("否"))]
 
 class GrievanceFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("编号/事由"), method="search")
+    community = django_filters.ModelChoiceFilter(
+        label=_("社区"), queryset=visible_communities, empty_label=_("全部社区")
+    )
     state = django_filters.ChoiceFilter(
         label=_("状态"), choices=[(OPEN, _("在办（未答复）")), *State.choices],
         method="filter_state", empty_label=_("全部状态"),
@@ -44,11 +47,12 @@ class GrievanceFilterSet(FilterSet):
 
     class Meta:
         model = Grievance
-        fields = ["q", "state", "kind", "channel", "category", "level", "overdue",
+        fields = ["q", "community", "state", "kind", "channel", "category", "level", "overdue",
                   "received_after", "received_before", "hidden"]  # fmt: skip
 
     # Hidden (abusive) submissions stay out of the lists unless the user asks for them.
     defaults = {"hidden": "no"}
+    several_communities = ("community",)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -30,6 +30,7 @@ class GrievanceTable(Table):
     columns = (
         Column("register_number", _("编号"), sort="number", cell_css="font-monospace text-nowrap"),
         Column("title", _("事由")),
+        Column("community", _("社区"), several_communities=True),
         Column("category", _("类别"), css="d-none d-md-table-cell"),
         Column("state", _("状态"), sort="state"),
         Column("due_on", _("办结时限"), sort="due", cell_css="text-nowrap"),
@@ -50,6 +51,9 @@ class GrievanceTable(Table):
         return mark_safe(
             f'{as_html(case.title)} <span class="badge text-bg-dark">{as_html(_("已屏蔽"))}</span>'
         )
+
+    def render_community(self, case):
+        return case.community.name
 
     def render_category(self, case):
         return str(case.category)

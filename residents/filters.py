@@ -6,8 +6,8 @@ from residents.choices import AgeGroup, ResidenceStatus, ResidenceType, Status
 from residents.models import Building, FieldLogEntry, Household, Resident, ResidentTag
 from residents.privacy import age_group_q_for
 from shequ import personal_data
-from shequ.filters import FilterSet
-from shequ.models import Community, GridUnit, Role
+from shequ.filters import FilterSet, visible_communities
+from shequ.models import GridUnit, Role
 
 
 def visible_grid_units(request):
@@ -129,10 +129,11 @@ class FieldLogEntryFilterSet(FilterSet):
 
 class GridUnitFilterSet(FilterSet):
     community = django_filters.ModelChoiceFilter(
-        label=_("社区"), queryset=lambda request: Community.objects.visible_to(request.user),
-        empty_label=_("全部社区"),
-    )  # fmt: skip
+        label=_("社区"), queryset=visible_communities, empty_label=_("全部社区")
+    )
 
     class Meta:
         model = GridUnit
         fields = ["community"]
+
+    several_communities = ("community",)

@@ -20,7 +20,7 @@ class GridUnitTable(Table):
         Column("name", _("网格"), sort="name"),
         Column("code", _("网格编码"), sort="code", css="d-none d-sm-table-cell",
                cell_css="font-monospace small"),
-        Column("community", _("社区"), sort="community"),
+        Column("community", _("社区"), sort="community", several_communities=True),
         Column("building_count", _("楼栋"), sort="buildings", css="text-end"),
         Column("resident_count", _("在住居民"), sort="residents", css="text-end"),
     )  # fmt: skip

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shequ.access import Access
+from shequ.models.scoping import scope_of
 
 TARGET = "object-table"
 EMPTY = "—"
@@ -69,6 +70,8 @@ class Column:
     sort: str = ""  # a key of the view's `sortable`; "" when the column does not sort
     css: str = ""  # on the header and the cells: responsive hiding, alignment
     cell_css: str = ""  # on the cells only
+    # Shown only to users who reach more than one community: which community a row is in.
+    several_communities: bool = False
 
 
 class Rows:
@@ -126,6 +129,11 @@ class Table(Rows):
     """Rows as a table of declared columns."""
 
     columns: tuple[Column, ...] = ()
+
+    def __init__(self, rows: Iterable, *, request: HttpRequest, sort: str = "") -> None:
+        super().__init__(rows, request=request, sort=sort)
+        if not (self.access.is_admin or scope_of(request.user).several_communities):
+            self.columns = tuple(c for c in self.columns if not c.several_communities)
 
     def render_rows(self, rows: list) -> str:
         cells = [self._cell(column) for column in self.columns]

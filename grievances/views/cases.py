@@ -30,7 +30,7 @@ from shequ.views.generic import ObjectCreateView, ObjectDetailView, ObjectListVi
 
 
 class GrievanceListView(ObjectListView):
-    queryset = Grievance.objects.select_related("category__parent", "department")
+    queryset = Grievance.objects.select_related("community", "category__parent", "department")
     filterset_class = GrievanceFilterSet
     title = _("诉求")
     table_class = GrievanceTable

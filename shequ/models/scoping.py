@@ -103,6 +103,15 @@ class Scope:
     def grid_units(self) -> frozenset[int]:
         return self.ids(frozenset({Role.GRID_WORKER}), "grid_unit")
 
+    @property
+    def several_communities(self) -> bool:
+        """Whether the user reaches rows of more than one community, so that lists say which
+        community each row is in and offer to filter by it."""
+        levels = {level for _role, level in self.held}
+        if levels & {"street", "district", "department"}:
+            return True
+        return len(self.ids(self.roles, "community") | self.grid_communities) > 1
+
     def ids(self, roles: frozenset[str], level: str) -> frozenset[int]:
         """The ids these roles are assigned at one level, as assigned (not expanded)."""
         return frozenset().union(*(self.assigned.get(role, {}).get(level, ()) for role in roles))

@@ -37,6 +37,23 @@ def test_each_role_lists_the_cases_of_its_scope_and_no_other(client, world):
     assert client.get(LIST).status_code == 404  # residents follow their case by its code
 
 
+def test_who_reaches_several_communities_sees_each_cases_community_and_may_pick_one(
+    client, world
+):
+    alice_cases = {case.pk for case in world.grievances} | {world.dispute.pk}
+    client.force_login(world.bob)
+    page = client.get(LIST).content.decode()
+    assert ">社区</th>" in page and f"<td>{world.community.name}</td>" in page
+    assert 'name="community"' in page
+    assert listed(client, world.bob, {"community": world.community.pk}) == alice_cases
+    # Another district's community is no choice of his: an empty list and a message, no rows.
+    assert listed(client, world.bob, {"community": world.other_community.pk}) == set()
+    # The staff of one community are not asked which community.
+    client.force_login(world.alice)
+    page = client.get(LIST).content.decode()
+    assert ">社区</th>" not in page and 'name="community"' not in page
+
+
 def test_a_department_handler_sees_only_what_was_escalated_to_them(client, world):
     client.force_login(world.dora)
     page = client.get(LIST).content.decode()
