@@ -64,14 +64,16 @@ class Line:
 class FiguresTable(Table):
     columns = (
         Column("name", ""),
-        Column("received", _("登记"), css="text-end"),
-        Column("accepted", _("受理"), css="text-end"),
-        Column("resolved", _("办结"), css="text-end"),
-        Column("on_time_rate", _("按时办结率"), css="text-end"),
-        Column("overdue", _("超期"), css="text-end"),
-        Column("reopened", _("重新办理"), css="text-end d-none d-md-table-cell"),
-        Column("satisfaction", _("满意率"), css="text-end"),
-        Column("average_rating", _("平均满意度"), css="text-end d-none d-md-table-cell"),
+        Column("received", _("登记"), css="text-end text-nowrap"),
+        Column("accepted", _("受理"), css="text-end text-nowrap d-none d-sm-table-cell"),
+        Column("resolved", _("办结"), css="text-end text-nowrap"),
+        Column("on_time_rate", _("按时办结率"), css="text-end text-nowrap"),
+        Column("overdue", _("超期"), css="text-end text-nowrap"),
+        Column("reopened", _("重新办理"), css="text-end text-nowrap d-none d-md-table-cell"),
+        Column("satisfaction", _("满意率"), css="text-end text-nowrap"),
+        Column(
+            "average_rating", _("平均满意度"), css="text-end text-nowrap d-none d-md-table-cell"
+        ),
     )
     empty_text = _("这段时间没有诉求。")
 

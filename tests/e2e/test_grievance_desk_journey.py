@@ -1,11 +1,15 @@
 """The desk in a browser: staff register a walk-in case, accept it, reply and close it; a case
 escalated to a department is answered by its handler on a phone and comes back to the
-community, which replies to the resident."""
+community, which replies to the resident; an official watches the district's figures move."""
 
+import pytest
 from playwright.sync_api import expect
 
-from grievances.choices import Level, State
-from grievances.models import Grievance
+from grievances import services
+from grievances.choices import Channel, Kind, Level, State
+from grievances.models import Category, Grievance
+from grievances.models.stats import refresh_grievance_months
+from shequ.celery import app
 from tests.factories import PASSWORD
 
 
@@ -79,3 +83,57 @@ def test_a_department_answers_on_a_phone_and_the_case_comes_back_to_the_communit
     expect(page.get_by_test_id("timeline")).to_contain_text("已派执法队员清理占道摊点")
     take(page, "答复居民", 答复内容="城管已清理，欢迎继续监督。")
     expect(page.get_by_test_id("state")).to_have_text("已答复")
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Tasks run where they are enqueued, as without a broker: the figures are counted again
+    after each step's commit, without a worker."""
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
+def figure(page, name: str) -> str:
+    return (
+        page.get_by_test_id("totals")
+        .locator("div.col")
+        .filter(has=page.get_by_text(name, exact=True))
+        .locator("dd")
+        .inner_text()
+    )
+
+
+def test_an_official_sees_the_numbers_move(
+    world, live_server, page, phone, login, tmp_path, tasks_in_process
+):
+    refresh_grievance_months()  # the hourly run has counted what the district holds
+    login(page, live_server, "bob", PASSWORD)
+    page.locator("#main-nav").get_by_role("button", name="诉求").click()
+    page.get_by_role("link", name="诉求统计").click()
+    received, resolved = int(figure(page, "登记")), int(figure(page, "办结"))
+    expect(page.locator("table")).to_contain_text(world.community.name)
+
+    case = services.grievance_register(
+        community=world.community, category=Category.objects.get(code="sanitation"),
+        kind=Kind.COMPLAINT, channel=Channel.PHONE, title="垃圾桶满了", description="两天没清",
+        by=world.alice, building=world.buildings[0],
+    )  # fmt: skip
+    services.grievance_accept(grievance=case, by=world.alice)
+    services.grievance_reply(grievance=case, by=world.alice, reply="已清运")
+    page.reload()
+    assert int(figure(page, "登记")) == received + 1
+    assert int(figure(page, "办结")) == resolved + 1
+    assert figure(page, "按时办结率") != "—"
+    page.get_by_label("分组").select_option(label="按类别")
+    page.get_by_role("button", name="统计").click()
+    expect(page.locator("table")).to_contain_text("环境卫生")
+    page.screenshot(path=tmp_path / "statistics-desktop.png", full_page=True)
+
+    # The same page on the official's phone: the figures first, no sideways scrolling.
+    login(phone, live_server, "bob", PASSWORD)
+    phone.goto(f"{live_server.url}/grievances/statistics/")
+    assert int(figure(phone, "登记")) == received + 1
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=tmp_path / "statistics-phone.png", full_page=True)
