@@ -1,14 +1,33 @@
-"""Chinese text keys for search: simplified characters and pinyin initials."""
+"""Chinese text: keys for search (simplified characters, pinyin initials), and the script of the
+language a page is shown in."""
 
 from functools import cache
 
 import opencc
+from django.utils import translation
 from pypinyin import Style, pinyin
+
+TRADITIONAL = "zh-hant"
 
 
 @cache
 def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
+
+
+@cache
+def _s2t() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+def in_page_script(text: str) -> str:
+    """Names the office keeps in simplified characters (categories, communities, the questions
+    a category asks), in traditional ones on a page shown in traditional Chinese. What people
+    wrote themselves (a case's text, a reply) stays as written: a conversion can pick the wrong
+    character (干 is 乾, 幹 or 干), and a record must say what was said."""
+    if translation.get_language() != TRADITIONAL:
+        return text
+    return _s2t().convert(str(text or ""))
 
 
 def simplified(text: str) -> str:

@@ -13,6 +13,7 @@ from grievances.models import Category
 from grievances.models.cases import _CODE_ALPHABET, CODE_LENGTH
 from grievances.public.images import MAX_PHOTOS, cleaned_photo
 from residents.models import Building
+from shequ.chinese import in_page_script
 from shequ.forms import CleanInputMixin, MobileField
 from shequ.models import Community
 
@@ -43,10 +44,10 @@ class PhotosField(forms.FileField):
 
 
 def _question_field(question: dict) -> forms.Field:
-    label = question["label"]
+    label = in_page_script(question["label"])
     required = bool(question.get("required"))
     values = [v for v in question.get("values", []) if isinstance(v, dict)]
-    choices = [(str(v.get("key")), v.get("name") or v.get("key")) for v in values]
+    choices = [(str(v.get("key")), in_page_script(v.get("name") or v.get("key"))) for v in values]
     match question.get("datatype", "string"):
         case "number":
             return forms.DecimalField(label=label, required=required, max_digits=15,

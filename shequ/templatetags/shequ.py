@@ -6,6 +6,8 @@ from django.http import QueryDict
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from shequ import chinese
+
 register = template.Library()
 
 _CHOICE_LISTS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
@@ -123,6 +125,12 @@ def query_with(context, **changes) -> str:
     for key, value in changes.items():
         query[key] = value
     return "?" + query.urlencode()
+
+
+@register.filter
+def script(text) -> str:
+    """`{{ category.name|script }}`: in traditional characters on a page shown in them."""
+    return chinese.in_page_script(text)
 
 
 @register.filter

@@ -242,6 +242,9 @@ def test_the_form_works_in_traditional_chinese(client, world, submit_url):
     assert 'lang="zh-hant"' in html
     assert "反映訴求" in html and "具體情況" in html and "手機號碼" in html
     assert "简体中文" in html  # the way back
+    # The office's names too: the category and the community, kept in simplified characters.
+    assert "電梯故障" in html and "电梯故障" not in html
+    assert "甲機密社區" in html
     refused = client.post(submit_url, form_data(address="")).content.decode()
     assert "請選擇樓棟或填寫地點。" in refused
 
