@@ -59,6 +59,12 @@ def time_limits_sweep(*, today: datetime.date) -> dict[str, int]:
             )  # fmt: skip
             GrievanceEvent.objects.bulk_create(events)
             notifications.announce(events)
+            # An overdue case moves its month's "overdue" figure. (grievances.tasks imports
+            # this module, so the task is imported here.)
+            from grievances.tasks import grievance_figures_changed
+
+            for community_id in {case.community_id for case in cases if case.overdue}:
+                grievance_figures_changed(community_id)
     kinds = [e.kind for e in events]
     return {"warned": kinds.count(EventKind.WARNED), "overdue": kinds.count(EventKind.OVERDUE)}
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from grievances import sweeps
 from grievances.models import GrievanceMonth
-from grievances.models.stats import refresh_grievance_months
+from grievances.models.stats import refresh_grievance_months, stale_communities
 from shequ.snapshots import refresh_after_commit
 
 
@@ -30,6 +30,15 @@ def grievance_months_refresh(
         if not community_ids:
             return 0
     return refresh_grievance_months(community_ids)
+
+
+@shared_task
+def grievance_months_catch_up() -> int:
+    """Hourly: the communities whose refresh was lost (the broker was down when a case moved).
+    The nightly `grievance_months_refresh()` of every community is the backstop for changes no
+    event records (an administrator's edit)."""
+    stale = stale_communities()
+    return refresh_grievance_months(stale) if stale else 0
 
 
 def grievance_figures_changed(community_id: int) -> None:

@@ -17,13 +17,13 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import models, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grievances.choices import OPEN_STATES, State
-from grievances.models.cases import Grievance
+from grievances.models.cases import Grievance, GrievanceEvent
 from shequ.models import Community, Role, ScopedModel
 from shequ.models.scoping import CHANGE, VIEW
 
@@ -201,3 +201,24 @@ def refresh_grievance_months(
         breakdowns.delete()
         GrievanceBreakdown.objects.bulk_create(parts.values(), batch_size=5000)
     return len(rows)
+
+
+def stale_communities() -> list[int]:
+    """The communities whose figures missed a refresh: a case moved (every step, and the sweep's
+    marks, leave an event) after their months were last counted, or they have cases and no
+    months at all. A refresh is lost only with the broker, so this is usually empty, and it is
+    read from the recent events, not recounted from every case."""
+    counted = dict(
+        GrievanceMonth.objects.values_list("community").annotate(at=Min("computed_at")).order_by()
+    )
+    events = GrievanceEvent.objects.order_by()
+    if counted:
+        events = events.filter(at__gt=min(counted.values()))
+    latest = events.values_list("grievance__community").annotate(last=Max("at"))
+    stale = {community for community, last in latest if last > counted.get(community, last)}
+    stale |= set(
+        Community.objects.exclude(pk__in=list(counted))
+        .filter(Exists(Grievance.objects.filter(community=OuterRef("pk"))))
+        .values_list("pk", flat=True)
+    )
+    return sorted(stale)

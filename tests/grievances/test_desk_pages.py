@@ -37,9 +37,7 @@ def test_each_role_lists_the_cases_of_its_scope_and_no_other(client, world):
     assert client.get(LIST).status_code == 404  # residents follow their case by its code
 
 
-def test_who_reaches_several_communities_sees_each_cases_community_and_may_pick_one(
-    client, world
-):
+def test_who_reaches_several_communities_sees_each_cases_community_and_may_pick_one(client, world):
     alice_cases = {case.pk for case in world.grievances} | {world.dispute.pk}
     client.force_login(world.bob)
     page = client.get(LIST).content.decode()

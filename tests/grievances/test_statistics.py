@@ -9,11 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from grievances import services
+from grievances import services, sweeps
 from grievances.choices import Channel, Kind
 from grievances.models import Category, Grievance, GrievanceMonth
-from grievances.models.stats import refresh_grievance_months
-from grievances.tasks import grievance_months_refresh
+from grievances.models.stats import refresh_grievance_months, stale_communities
+from grievances.tasks import grievance_months_catch_up, grievance_months_refresh
 from tests.factories import CommunityFactory
 
 # The book starts empty: these tests count numbers, messages and figures.
@@ -81,6 +81,29 @@ def test_every_step_counts_again_after_commit(world, django_capture_on_commit_ca
     ]
     grievance_months_refresh([world.community.pk])
     assert GrievanceMonth.objects.get(community=world.community).received == 1
+
+
+def test_the_hourly_catch_up_recounts_only_the_communities_whose_refresh_was_lost(
+    world, cases, broker_down, django_capture_on_commit_callbacks
+):
+    assert stale_communities() == []
+    late = cases[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.grievance_reply(grievance=late, by=world.alice, reply="已处理")
+    assert GrievanceMonth.objects.get(community=world.community).resolved == 1  # lost
+    assert stale_communities() == [world.community.pk]
+    assert grievance_months_catch_up() == 1  # the community's one month, and no other's
+    assert GrievanceMonth.objects.get(community=world.community).resolved == 2
+    assert stale_communities() == []
+
+
+def test_a_case_the_sweep_finds_overdue_is_counted_again_in_its_community(
+    world, cases, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        sweeps.time_limits_sweep(today=timezone.localdate())
+    refreshes = [(c.task, c.community_ids) for c in callbacks if hasattr(c, "task")]
+    assert refreshes == [(grievance_months_refresh, {world.community.pk})]
 
 
 def test_junk_in_the_address_is_ignored(client, world, cases):
