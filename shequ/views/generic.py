@@ -5,6 +5,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, transaction
 from django.db.models import Expression, F, Model, OrderBy, QuerySet
 from django.http import Http404, HttpResponseRedirect
@@ -114,13 +115,24 @@ class ObjectListView(ScopedMixin, FilterView):
         for key in keys if isinstance(keys, tuple) else (keys,):
             against = isinstance(key, str) and key.startswith("-")
             expression = F(key.removeprefix("-")) if isinstance(key, str) else key
-            # Empty values go last either way, on PostgreSQL and SQLite alike.
+            # Empty values go last either way, on PostgreSQL and SQLite alike. A column that
+            # cannot be empty is ordered plainly, so one index serves both directions.
+            nulls_last = True if self._nullable(queryset, key) else None
             if against != descending:
-                ordering.append(expression.desc(nulls_last=True))
+                ordering.append(expression.desc(nulls_last=nulls_last))
             else:
-                ordering.append(expression.asc(nulls_last=True))
+                ordering.append(expression.asc(nulls_last=nulls_last))
         tie = F("pk").desc() if descending else F("pk").asc()
         return queryset.order_by(*ordering, tie)
+
+    @staticmethod
+    def _nullable(queryset: QuerySet, key: SortKey) -> bool:
+        if not isinstance(key, str) or "__" in key:
+            return True
+        try:
+            return queryset.model._meta.get_field(key.removeprefix("-")).null
+        except FieldDoesNotExist:  # an annotation
+            return True
 
     def get_filterset_kwargs(self, filterset_class):
         # Sorted here, after a subclass's get_queryset, so annotations it adds can be sort keys.
