@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "shequ",
     "residents",
     "grievances",
+    "assessments",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -314,6 +315,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "grievances.tasks.grievance_months_refresh",
         "schedule": env_crontab("GRIEVANCE_STATS_FULL_CRON", "47 2 * * *"),
         "options": {"expires": 23 * 3600},
+    },
+    # The monthly assessment: last month of every district, scored on the 1st before anyone
+    # opens the dashboards.
+    "assessments-score-last-month": {
+        "task": "assessments.tasks.score_last_month",
+        "schedule": env_crontab("ASSESSMENT_SCORING_CRON", "0 2 1 * *"),
+        "options": {"expires": 20 * 3600},
     },
     # Notifications whose enqueue was lost with the broker, and retries of failed ones.
     "outbox-deliver": {

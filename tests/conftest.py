@@ -107,7 +107,42 @@ def world(db, request) -> World:
     # Tests of the register's own numbering and counts start from an empty book.
     if not request.node.get_closest_marker("empty_desk"):
         _register_grievances(world)
+    _score_assessments(world)
     return world
+
+
+def _score_assessments(world: World) -> None:
+    """Each district's scheme (a computed and an inspected indicator), this month scored and
+    published, the inspected one scored for alice's community only."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from assessments.choices import Kind
+    from assessments.models import Inspection, Scheme
+    from assessments.scoring import score_month
+    from assessments.services import month_publish
+    from shequ.metrics import Period
+
+    period = Period.of(timezone.localdate())
+    for district in (world.district, world.other_community.street.district):
+        scheme = Scheme.objects.create(
+            district=district, name=f"{district.name}社区考核", effective_from=period.first
+        )
+        scheme.indicators.create(
+            group="信访调解", name="诉求按时办结", order=1, full_marks=Decimal(10),
+            kind=Kind.COMPUTED, metric="grievance_on_time", zero_at=Decimal(60),
+            full_at=Decimal(95),
+        )  # fmt: skip
+        tidy = scheme.indicators.create(
+            group="环境卫生", name="楼道整洁", order=2, full_marks=Decimal(10), kind=Kind.INSPECTED
+        )
+        if district == world.district:
+            Inspection.objects.create(
+                indicator=tidy, community=world.community, month=period.first,
+                score=Decimal(8), evidence="楼道基本整洁，3号楼有杂物。", inspector=world.bob,
+            )  # fmt: skip
+        month_publish(score_month(district, period))
 
 
 def _register_households(world: World) -> None:

@@ -47,6 +47,9 @@ class ScopedModel(models.Model):
     scope_grid_unit: ClassVar[str | None] = None
     # Lookup path to the Department a row is escalated to, for rows a department's handlers see.
     scope_department: ClassVar[str | None] = None
+    # For rows that belong to a whole district (its assessment scheme and months): the path to
+    # the District. Everyone whose scope reaches into the district sees them.
+    scope_district: ClassVar[str | None] = None
     # Which roles may see and which may change rows of this model. Officials read; community
     # staff keep the data. Superusers (system administrators) pass every check.
     scope_roles: ClassVar[dict[str, frozenset[str]]] = {
@@ -61,6 +64,11 @@ class ScopedModel(models.Model):
 
     @classmethod
     def scope_filter(cls, user: User, roles: frozenset[str]) -> Q:
+        if cls.scope_district:
+            from shequ.models.hierarchy import District
+
+            reached = District.objects.filter(District.scope_filter(user, roles)).values("pk")
+            return Q(**{f"{cls.scope_district}__in": reached})
         scope = scope_of(user)
         q = Q(pk__in=[])  # no branch, no rows; PostgreSQL never sees it beside a real branch
         if roles - {Role.GRID_WORKER, Role.DEPARTMENT_HANDLER}:

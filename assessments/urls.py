@@ -1,0 +1,12 @@
+from django.urls import path
+
+from assessments import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("", views.MonthView.as_view(), name="month"),
+    path("runs/", views.StartRunView.as_view(), name="run"),
+    path("scores/<int:pk>/", views.ScoreDetailView.as_view(), name="score"),
+    path("scores/<int:pk>/<int:indicator_pk>/", views.RecordsView.as_view(), name="records"),
+]

@@ -1,0 +1,180 @@
+"""月考核 pages: a district's month ranked, one community's score explained indicator by
+indicator down to the records behind it, and the runs that compute a month."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from assessments.choices import Kind, MonthState, RunState
+from assessments.models import (
+    AssessmentMonth,
+    CommunityScore,
+    IndicatorScore,
+    Inspection,
+    ScoringRun,
+)
+from assessments.models.scores import WORKING
+from assessments.scoring import last_month
+from assessments.tables import PartsTable, RankingTable
+from assessments.tasks import score_run
+from shequ.metrics import Period, metrics
+from shequ.models import District, Role
+from shequ.models.scoping import CHANGE, scope_of
+from shequ.params import query_month, query_row
+from shequ.views.generic import ObjectDetailView, ScopedMixin
+
+ACTIVE_RUN = (RunState.QUEUED, RunState.RUNNING)
+
+
+def runs_district(user, district: District) -> bool:
+    """Whether the user may compute the district's months: its district officials, and
+    administrators."""
+    if user.is_superuser:
+        return True
+    return district.pk in scope_of(user).ids(frozenset({Role.OFFICIAL}), "district")
+
+
+def shown_publication(month: AssessmentMonth, user) -> int | None:
+    """The publication a user reads of a month: the last one, or before the first the working
+    copy, which only officials read (`CommunityScore.scope_filter`)."""
+    if month.publication:
+        return month.publication
+    return WORKING if user.is_superuser or Role.OFFICIAL in scope_of(user).roles else None
+
+
+class MonthView(ScopedMixin, TemplateView):
+    queryset = CommunityScore.objects.all()
+    template_name = "assessments/month.html"
+
+    def get_context_data(self, **kwargs):
+        request, user = self.request, self.request.user
+        districts = District.objects.visible_to(user).order_by("code")
+        district = query_row(request, "district", districts) or districts.first()
+        if district is None:
+            raise Http404
+        period = Period(query_month(request, "month") or last_month().first)
+        month = AssessmentMonth.objects.filter(district=district, month=period.first).first()
+        publication = shown_publication(month, user) if month else None
+        scores = CommunityScore.objects.none()
+        if publication is not None:
+            scores = (
+                self.get_queryset()
+                .filter(assessment_month=month, publication=publication)
+                .select_related("community__street")
+                .order_by("rank", "community__code")
+            )
+        run = ScoringRun.objects.filter(district=district, month=period.first).first()
+        return super().get_context_data(
+            district=district,
+            districts=districts if districts.count() > 1 else None,
+            period=period,
+            previous=period.previous,
+            following=period.following,
+            month=month,
+            publication=publication,
+            table=RankingTable(scores, request=request),
+            run=run,
+            may_run=runs_district(user, district)
+            and not (month and month.state == MonthState.PUBLISHED),
+            **kwargs,
+        )
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request") and self.request.GET.get("part") == "run":
+            return ["assessments/_run.html"]
+        return [self.template_name]
+
+
+class StartRunView(ScopedMixin, View):
+    """计算: queue a run of the district's month; the month page follows its progress."""
+
+    queryset = ScoringRun.objects.all()
+    action = CHANGE
+    http_method_names = ["post"]
+
+    def post(self, request):
+        # The district and month are in the form's action, as on the page it came from.
+        district = query_row(request, "district", District.objects.visible_to(request.user))
+        month = query_month(request, "month")
+        if district is None or month is None or not runs_district(request.user, district):
+            raise Http404
+        back = f"{reverse('assessments:month')}?district={district.pk}&month={month:%Y-%m}"
+        assessment = AssessmentMonth.objects.filter(district=district, month=month).first()
+        if assessment and assessment.state == MonthState.PUBLISHED:
+            messages.error(request, _("这个月的考核已发布，不能重新计算。"))
+            return HttpResponseRedirect(back)
+        if ScoringRun.objects.filter(district=district, month=month, state__in=ACTIVE_RUN).exists():
+            messages.info(request, _("这个月正在计算，请稍候。"))
+            return HttpResponseRedirect(back)
+        with transaction.atomic():
+            run = ScoringRun.objects.create(district=district, month=month, started_by=request.user)
+            transaction.on_commit(lambda: score_run.delay(run.pk))
+        messages.success(request, _("已开始计算 %(month)s 的考核得分。") % {
+            "month": f"{month:%Y-%m}"
+        })  # fmt: skip
+        return HttpResponseRedirect(back)
+
+
+class ScoreDetailView(ObjectDetailView):
+    """One community's month: every indicator with its inputs, rule and marks."""
+
+    queryset = CommunityScore.objects.select_related(
+        "community__street", "assessment_month__district", "assessment_month__scheme"
+    )
+    template_name = "assessments/score_detail.html"
+
+    def get_context_data(self, **kwargs):
+        parts = (
+            IndicatorScore.objects.filter(community_score=self.object)
+            .select_related("indicator")
+            .order_by("indicator__order", "indicator__pk")
+        )
+        return super().get_context_data(
+            table=PartsTable(parts, request=self.request, registry=metrics()), **kwargs
+        )
+
+
+class RecordsView(ScopedMixin, TemplateView):
+    """The records behind a computed indicator, as far as the viewer may see them."""
+
+    queryset = CommunityScore.objects.all()
+    template_name = "assessments/records.html"
+    title = gettext_lazy("指标明细")
+
+    def get_context_data(self, **kwargs):
+        score = get_object_or_404(
+            self.get_queryset().select_related("community", "assessment_month"),
+            pk=self.kwargs["pk"],
+        )
+        part = get_object_or_404(
+            IndicatorScore.objects.select_related("indicator"),
+            community_score=score, indicator_id=self.kwargs["indicator_pk"],
+        )  # fmt: skip
+        metric = metrics().get(part.indicator.metric)
+        if part.indicator.kind == Kind.INSPECTED:
+            # Behind an inspected indicator: the inspector's score and what they found.
+            rows = Inspection.objects.filter(
+                indicator=part.indicator, community=score.community,
+                month=score.assessment_month.month,
+            )  # fmt: skip
+        elif metric is not None and metric.records is not None:
+            rows = metric.records(Period(score.assessment_month.month))
+            rows = rows.filter(**{metric.community_path: score.community})
+        else:
+            raise Http404
+        visible = rows & rows.model.objects.visible_to(self.request.user)
+        page = Paginator(visible.order_by("pk"), 50).get_page(self.request.GET.get("page"))
+        # An empty page says whether there was nothing, or nothing this viewer may open.
+        hidden = 0 if page.object_list else rows.count()
+        return super().get_context_data(
+            score=score, part=part, metric=metric, page=page, hidden=hidden, **kwargs
+        )

@@ -1,0 +1,193 @@
+"""月考核 scoring: rules at their thresholds, metrics the apps declare, a month computed from the
+apps' own rows, re-runs that replace, the lock, and publication that freezes."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.choices import Rule, Source
+from assessments.models import AssessmentMonth, CommunityScore, IndicatorScore, Scheme
+from assessments.models.scores import WORKING
+from assessments.rules import marks
+from assessments.scoring import MonthBusy, score_month
+from assessments.services import month_publish
+from grievances import services
+from grievances.choices import Channel, Kind
+from grievances.models import Category
+from shequ.metrics import Period, metrics
+
+D = Decimal
+PERIOD = Period.of(timezone.localdate())
+
+
+@pytest.mark.parametrize(
+    ("rule", "value", "zero_at", "full_at", "expected"),
+    [
+        (Rule.LINEAR, "60", "60", "95", "0.00"),  # at the zero threshold
+        (Rule.LINEAR, "95", "60", "95", "10.00"),  # at the full threshold
+        (Rule.LINEAR, "77.5", "60", "95", "5.00"),  # half way
+        (Rule.LINEAR, "40", "60", "95", "0.00"),  # worse than zero: never negative
+        (Rule.LINEAR, "100", "60", "95", "10.00"),  # better than full: never more
+        (Rule.LINEAR, "5", "20", "5", "10.00"),  # lower is better (a reopened share)
+        (Rule.LINEAR, "12.5", "20", "5", "5.00"),
+        (Rule.LINEAR, "20", "20", "5", "0.00"),
+        (Rule.LINEAR, "66.67", "0", "100", "6.67"),  # rounded half up to the cent
+        (Rule.TARGET, "90", None, "90", "10.00"),  # reached exactly
+        (Rule.TARGET, "89.99", None, "90", "0.00"),
+        (Rule.TARGET, "3", "10", "5", "10.00"),  # lower is better
+        (Rule.TARGET, "6", "10", "5", "0.00"),
+    ],
+)
+def test_rules_at_their_thresholds(rule, value, zero_at, full_at, expected):
+    given = marks(rule=rule, value=D(value), full_marks=D(10), full_at=D(full_at),
+                  zero_at=None if zero_at is None else D(zero_at))  # fmt: skip
+    assert given == D(expected)
+
+
+def test_the_apps_metrics_are_found_without_the_assessments_app_naming_them():
+    assert {
+        "grievance_on_time", "grievance_satisfaction", "grievance_reopened", "mediation_success",
+        "visits_in_time", "field_log_per_grid_worker",
+    } <= set(metrics())  # fmt: skip
+    source = "\n".join(p.read_text() for p in Path("assessments").rglob("*.py"))
+    assert "import residents" not in source and "from residents" not in source
+    assert "from grievances" not in source
+
+
+def _case(world, title: str, *, reply: bool):
+    case = services.grievance_register(
+        community=world.community, category=Category.objects.get(code="sanitation"),
+        kind=Kind.COMPLAINT, channel=Channel.VISIT, title=title, description=title,
+        address="3号楼", by=world.alice,
+    )  # fmt: skip
+    if reply:
+        services.grievance_reply(grievance=case, by=world.alice, reply="已处理")
+    return case
+
+
+def _parts(district) -> dict:
+    return {
+        (p.community_score.community_id, p.indicator.name): (p.numerator, p.denominator, p.score,
+                                                             p.source)
+        for p in IndicatorScore.objects.filter(
+            community_score__assessment_month__district=district,
+            community_score__assessment_month__month=PERIOD.first,
+            community_score__publication=WORKING,
+        ).select_related("community_score", "indicator")
+    }  # fmt: skip
+
+
+@pytest.mark.empty_desk
+def test_a_month_is_scored_from_the_apps_own_rows_and_explains_itself(world):
+    _case(world, "垃圾桶满了", reply=True)
+    _case(world, "路灯不亮", reply=True)
+    _case(world, "楼道堆物", reply=False)  # not resolved: not in the on-time share
+    score_month(world.district, PERIOD)
+    parts = _parts(world.district)
+    assert parts[world.community.pk, "诉求按时办结"] == (D(2), D(2), D("10.00"), Source.COMPUTED)
+    assert parts[world.community.pk, "楼道整洁"] == (None, None, D("8.00"), Source.INSPECTED)
+    score = CommunityScore.objects.get(
+        community=world.community, assessment_month__month=PERIOD.first, publication=WORKING
+    )
+    assert (score.total, score.rank) == (D("18.00"), 1)
+    # Another district's community is scored in its own district's month, not in this one.
+    assert {c for c, _ in parts} == {world.community.pk}
+
+
+@pytest.mark.empty_desk
+def test_without_a_denominator_the_indicator_takes_the_schemes_choice(world):
+    score_month(world.district, PERIOD)
+    part = _parts(world.district)[world.community.pk, "诉求按时办结"]
+    assert part == (D(0), D(0), D("10.00"), Source.NO_DATA)
+
+
+def test_a_rerun_replaces_the_working_rows_with_identical_ones(world):
+    score_month(world.district, PERIOD)
+    first, count = _parts(world.district), IndicatorScore.objects.count()
+    score_month(world.district, PERIOD)
+    assert _parts(world.district) == first
+    assert IndicatorScore.objects.count() == count
+
+
+def test_a_second_run_is_refused_while_another_holds_the_month(world):
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"],
+        port=settings["PORT"] or 5432, autocommit=True,
+    )  # fmt: skip
+    keys = (PERIOD.first.year * 100 + PERIOD.first.month, world.district.pk)
+    try:
+        other.execute("SELECT pg_advisory_lock(%s, %s)", keys)
+        with pytest.raises(MonthBusy):
+            score_month(world.district, PERIOD)
+        other.execute("SELECT pg_advisory_unlock(%s, %s)", keys)
+        score_month(world.district, PERIOD)  # free again
+    finally:
+        other.close()
+
+
+@pytest.mark.empty_desk
+def test_publication_freezes_the_month_against_later_data_and_runs(world):
+    month = AssessmentMonth.objects.get(district=world.district, month=PERIOD.first)
+    published = CommunityScore.objects.get(
+        assessment_month=month, community=world.community, publication=month.publication
+    )
+    _case(world, "垃圾桶满了", reply=True)
+    score_month(world.district, PERIOD)
+    month.refresh_from_db()
+    assert CommunityScore.objects.get(pk=published.pk).total == published.total
+    working = CommunityScore.objects.get(
+        assessment_month=month, community=world.community, publication=WORKING
+    )
+    assert working.computed_at > published.computed_at
+    assert month_publish(month).publication == published.publication + 1
+
+
+def test_a_scheme_version_scored_into_a_published_month_is_locked_and_copied_to_change(world):
+    scheme = Scheme.objects.get(district=world.district)
+    assert scheme.locked
+    copy = scheme.new_version()
+    assert (copy.version, copy.based_on) == (2, scheme)
+    assert [i.name for i in copy.indicators.all()] == [i.name for i in scheme.indicators.all()]
+    assert not copy.locked
+
+
+def test_scores_and_their_records_stay_in_scope(client, world):
+    score = CommunityScore.objects.filter(community=world.community, publication=1).get()
+    on_time = score.parts.get(indicator__name="诉求按时办结").indicator
+    records = reverse("assessments:records", args=[score.pk, on_time.pk])
+    client.force_login(world.charlie)  # another district's community staff
+    assert client.get(score.get_absolute_url()).status_code == 404
+    assert client.get(records).status_code == 404
+    client.force_login(world.bob)  # the district's official
+    assert client.get(score.get_absolute_url()).status_code == 200
+    assert client.get(records).status_code == 200
+    client.force_login(world.alice)  # the community's own staff read what was published
+    page = client.get(score.get_absolute_url()).content.decode()
+    assert "楼道整洁" in page and "8.00" in page
+    working = CommunityScore.objects.get(community=world.community, publication=WORKING)
+    assert client.get(working.get_absolute_url()).status_code == 404
+
+
+def test_the_district_official_starts_a_run_and_reads_the_ranking(client, world):
+    client.force_login(world.bob)
+    month = f"{PERIOD.first:%Y-%m}"
+    page = client.get(reverse("assessments:month"), {"month": month}).content.decode()
+    assert world.community.name in page and "已发布" in page
+    assert world.other_community.name not in page
+    # Published months are not recomputed from the page; an earlier month is.
+    earlier = PERIOD.previous
+    back = client.post(f"{reverse('assessments:run')}?district={world.district.pk}&month={earlier}")
+    assert back.status_code == 302
+    run = world.district.scoring_runs.get(month=earlier.first)
+    assert run.started_by == world.bob
+    # Community staff and another district's people may not start runs.
+    for user in (world.alice, world.charlie):
+        client.force_login(user)
+        url = f"{reverse('assessments:run')}?district={world.district.pk}&month={earlier}"
+        assert client.post(url).status_code == 404
