@@ -38,9 +38,9 @@ def test_a_task_that_raises_is_recorded_as_failed_with_the_error(db):
     assert run.finished_at is not None
 
 
-def runs_within_a_week(schedule: crontab) -> list[datetime.datetime]:
+def runs_within(schedule: crontab, days: int = 8) -> list[datetime.datetime]:
     start = datetime.datetime(2026, 1, 5)  # a Monday
-    minutes = (start + datetime.timedelta(minutes=m) for m in range(8 * 24 * 60))
+    minutes = (start + datetime.timedelta(minutes=m) for m in range(days * 24 * 60))
     return [
         t for t in minutes
         if t.minute in schedule.minute and t.hour in schedule.hour
@@ -51,7 +51,7 @@ def runs_within_a_week(schedule: crontab) -> list[datetime.datetime]:
 
 def period_seconds(schedule) -> float:
     if isinstance(schedule, crontab):
-        runs = runs_within_a_week(schedule)
+        runs = runs_within(schedule, days=63)  # two months: a monthly entry runs twice
         return min((b - a).total_seconds() for a, b in itertools.pairwise(runs))
     return schedule.run_every.total_seconds()
 
@@ -67,6 +67,14 @@ def test_each_beat_entry_names_a_registered_task_and_expires_before_its_next_run
 
 def test_the_session_sweep_runs_daily_at_night(db):
     schedule = settings.CELERY_BEAT_SCHEDULE["sessions-clear-expired"]["schedule"]
-    runs = runs_within_a_week(schedule)
+    runs = runs_within(schedule)
     assert period_seconds(schedule) == 24 * 3600
     assert {t.strftime("%H:%M") for t in runs} == {"03:17"}
+
+
+def test_the_assessment_scores_last_month_on_the_first_at_two_in_the_morning():
+    schedule = settings.CELERY_BEAT_SCHEDULE["assessments-score-last-month"]["schedule"]
+    assert [t.strftime("%m-%d %H:%M") for t in runs_within(schedule, days=63)] == [
+        "02-01 02:00",
+        "03-01 02:00",
+    ]
