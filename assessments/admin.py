@@ -30,7 +30,7 @@ class IndicatorInline(admin.StackedInline):
 class SchemeAdmin(admin.ModelAdmin):
     list_display = ["name", "district", "version", "effective_from", "created_at"]
     list_filter = ["district"]
-    fields = ["district", "name", "version", "effective_from", "note"]
+    fields = ["district", "name", "version", "effective_from", "inspection_due_day", "note"]
     inlines = [IndicatorInline]
     actions = ["make_new_version"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -61,5 +62,10 @@ def seed(district: District) -> None:
                     score=indicator.full_marks - n % 4, inspector=inspector.user,
                     evidence=found,
                 )  # fmt: skip
+        # Entered in the first days of this month, as inspectors do, not late.
+        entered = min(timezone.now(), this_month.start + datetime.timedelta(days=2, hours=10))
+        Inspection.objects.filter(indicator__scheme=scheme, month=last_month.first).update(
+            entered_at=entered
+        )
     month_publish(score_month(district, last_month))
     score_month(district, this_month)

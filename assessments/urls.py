@@ -9,4 +9,7 @@ urlpatterns = [
     path("runs/", views.StartRunView.as_view(), name="run"),
     path("scores/<int:pk>/", views.ScoreDetailView.as_view(), name="score"),
     path("scores/<int:pk>/<int:indicator_pk>/", views.RecordsView.as_view(), name="records"),
+    path("inspections/", views.InspectionListView.as_view(), name="inspections"),
+    path("inspections/add/", views.InspectionCreateView.as_view(), name="inspection_add"),
+    path("inspections/<int:pk>/", views.InspectionUpdateView.as_view(), name="inspection_edit"),
 ]

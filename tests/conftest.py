@@ -69,6 +69,7 @@ class World:
     dispute: object = None  # alice's mediated dispute, apart from `grievances`
     dora: User | None = None
     dan: User | None = None
+    olive: User | None = None  # the other district's official, who inspects charlie's community
 
 
 @pytest.fixture
@@ -107,13 +108,17 @@ def world(db, request) -> World:
     # Tests of the register's own numbering and counts start from an empty book.
     if not request.node.get_closest_marker("empty_desk"):
         _register_grievances(world)
+    world.olive = UserFactory(username="olive", name="奥利芙")
+    assign(world.olive, Role.OFFICIAL, other.street.district)
     _score_assessments(world)
     return world
 
 
 def _score_assessments(world: World) -> None:
-    """Each district's scheme (a computed and an inspected indicator), this month scored and
-    published, the inspected one scored for alice's community only."""
+    """Each district's scheme (a computed and an inspected indicator): last month scored and
+    published, this month computed and not yet published; the inspected indicator scored in
+    both months for alice's and charlie's communities by their districts' officials (bob,
+    olive)."""
     from decimal import Decimal
 
     from django.utils import timezone
@@ -124,10 +129,11 @@ def _score_assessments(world: World) -> None:
     from assessments.services import month_publish
     from shequ.metrics import Period
 
-    period = Period.of(timezone.localdate())
+    this_month = Period.of(timezone.localdate())
+    last_month = this_month.previous
     for district in (world.district, world.other_community.street.district):
         scheme = Scheme.objects.create(
-            district=district, name=f"{district.name}社区考核", effective_from=period.first
+            district=district, name=f"{district.name}社区考核", effective_from=last_month.first
         )
         scheme.indicators.create(
             group="信访调解", name="诉求按时办结", order=1, full_marks=Decimal(10),
@@ -137,12 +143,16 @@ def _score_assessments(world: World) -> None:
         tidy = scheme.indicators.create(
             group="环境卫生", name="楼道整洁", order=2, full_marks=Decimal(10), kind=Kind.INSPECTED
         )
-        if district == world.district:
+        own = district == world.district
+        for period in (last_month, this_month):
             Inspection.objects.create(
-                indicator=tidy, community=world.community, month=period.first,
-                score=Decimal(8), evidence="楼道基本整洁，3号楼有杂物。", inspector=world.bob,
+                indicator=tidy, community=world.community if own else world.other_community,
+                month=period.first, score=Decimal(8) if own else Decimal(6),
+                evidence="楼道基本整洁，3号楼有杂物。" if own else "乙社区楼道堆放杂物。",
+                inspector=world.bob if own else world.olive,
             )  # fmt: skip
-        month_publish(score_month(district, period))
+        month_publish(score_month(district, last_month))
+        score_month(district, this_month)
 
 
 def _register_households(world: World) -> None:

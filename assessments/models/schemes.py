@@ -8,7 +8,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +35,10 @@ class Scheme(ScopedModel):
         verbose_name=_("修订自"),
     )  # fmt: skip
     note = models.TextField(_("说明"), blank=True)
+    inspection_due_day = models.PositiveSmallIntegerField(
+        _("检查评分截止日"), default=5, validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("每月的检查评分须在次月这一天（含）之前录入，逾期和缺漏的会标出。"),
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_district = "district"
@@ -72,6 +76,11 @@ class Scheme(ScopedModel):
         from assessments.models.scores import AssessmentMonth
 
         return AssessmentMonth.objects.filter(scheme=self, publication__gt=0).exists()
+
+    def inspection_deadline(self, month: datetime.date) -> datetime.date:
+        """The last day to enter the month's inspections."""
+        following = (month + datetime.timedelta(days=32)).replace(day=1)
+        return following.replace(day=self.inspection_due_day)
 
     @property
     def full_marks(self) -> Decimal:

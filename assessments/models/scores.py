@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.choices import MonthState, RunState, Source
@@ -186,6 +187,15 @@ class Inspection(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.community} {self.month:%Y-%m} {self.indicator}: {self.score}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:inspection_edit", args=[self.pk])
+
+    @property
+    def late(self) -> bool:
+        """Entered (or last changed) after the scheme's deadline for its month."""
+        deadline = self.indicator.scheme.inspection_deadline(self.month)
+        return timezone.localdate(self.entered_at) > deadline
 
 
 class ScoringRun(ScopedModel):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.choices import Rule, Source
-from assessments.models import AssessmentMonth, CommunityScore, IndicatorScore, Scheme
+from assessments.models import AssessmentMonth, CommunityScore, IndicatorScore, Inspection, Scheme
 from assessments.models.scores import WORKING
 from assessments.rules import marks
 from assessments.scoring import MonthBusy, score_month
@@ -131,21 +131,25 @@ def test_a_second_run_is_refused_while_another_holds_the_month(world):
         other.close()
 
 
-@pytest.mark.empty_desk
 def test_publication_freezes_the_month_against_later_data_and_runs(world):
-    month = AssessmentMonth.objects.get(district=world.district, month=PERIOD.first)
+    published_month = PERIOD.previous  # the world published last month
+    month = AssessmentMonth.objects.get(district=world.district, month=published_month.first)
     published = CommunityScore.objects.get(
         assessment_month=month, community=world.community, publication=month.publication
     )
-    _case(world, "垃圾桶满了", reply=True)
-    score_month(world.district, PERIOD)
-    month.refresh_from_db()
+    Inspection.objects.filter(month=published_month.first, community=world.community).update(
+        score=Decimal(2)
+    )
+    score_month(world.district, published_month)
     assert CommunityScore.objects.get(pk=published.pk).total == published.total
     working = CommunityScore.objects.get(
         assessment_month=month, community=world.community, publication=WORKING
     )
-    assert working.computed_at > published.computed_at
-    assert month_publish(month).publication == published.publication + 1
+    assert working.total == published.total - 6
+    republished = month_publish(month)
+    assert republished.publication == published.publication + 1
+    kept = CommunityScore.objects.filter(assessment_month=month, community=world.community)
+    assert kept.count() == 3  # the working copy and both publications
 
 
 def test_a_scheme_version_scored_into_a_published_month_is_locked_and_copied_to_change(world):
@@ -170,24 +174,24 @@ def test_scores_and_their_records_stay_in_scope(client, world):
     client.force_login(world.alice)  # the community's own staff read what was published
     page = client.get(score.get_absolute_url()).content.decode()
     assert "楼道整洁" in page and "8.00" in page
-    working = CommunityScore.objects.get(community=world.community, publication=WORKING)
-    assert client.get(working.get_absolute_url()).status_code == 404
+    working = CommunityScore.objects.filter(community=world.community, publication=WORKING)
+    assert client.get(working.first().get_absolute_url()).status_code == 404
 
 
 def test_the_district_official_starts_a_run_and_reads_the_ranking(client, world):
     client.force_login(world.bob)
-    month = f"{PERIOD.first:%Y-%m}"
-    page = client.get(reverse("assessments:month"), {"month": month}).content.decode()
-    assert world.community.name in page and "已发布" in page
+    page = client.get(reverse("assessments:month"), {"month": str(PERIOD)}).content.decode()
+    assert world.community.name in page and "已计算" in page
     assert world.other_community.name not in page
-    # Published months are not recomputed from the page; an earlier month is.
-    earlier = PERIOD.previous
-    back = client.post(f"{reverse('assessments:run')}?district={world.district.pk}&month={earlier}")
-    assert back.status_code == 302
-    run = world.district.scoring_runs.get(month=earlier.first)
+    run_url = f"{reverse('assessments:run')}?district={world.district.pk}&month="
+    assert client.post(run_url + str(PERIOD)).status_code == 302
+    run = world.district.scoring_runs.get(month=PERIOD.first)
     assert run.started_by == world.bob
+    # A published month is not computed again from the page.
+    refused = client.post(run_url + str(PERIOD.previous), follow=True).content.decode()
+    assert "这个月的考核已发布，不能重新计算。" in refused
+    assert not world.district.scoring_runs.filter(month=PERIOD.previous.first).exists()
     # Community staff and another district's people may not start runs.
-    for user in (world.alice, world.charlie):
+    for user in (world.alice, world.charlie, world.olive):
         client.force_login(user)
-        url = f"{reverse('assessments:run')}?district={world.district.pk}&month={earlier}"
-        assert client.post(url).status_code == 404
+        assert client.post(run_url + str(PERIOD)).status_code == 404

@@ -28,17 +28,20 @@ def parties(world) -> dict[str, Party]:
         "greg": Party(world.greg, grid2),
         "dora": Party(world.dora, (DEPARTMENT_A_SECRET,)),
         "dan": Party(world.dan, (DEPARTMENT_B_SECRET,)),
+        "bob": Party(world.bob, (SECRET,)),
+        "olive": Party(world.olive, (OTHER_SECRET, world.other_community.name)),
     }
 
 
 def pairs(world) -> list[tuple[Party, Party]]:
     """Each pair of strangers: another community; another grid unit of the same community; the
-    handlers of two departments (the second axis of scope)."""
+    handlers of two departments (the second axis of scope); the officials of two districts."""
     cast = parties(world)
     return [
         (cast["alice"], cast["charlie"]),
         (cast["gina"], cast["greg"]),
         (cast["dora"], cast["dan"]),
+        (cast["bob"], cast["olive"]),
     ]
 
 
