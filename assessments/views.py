@@ -3,10 +3,12 @@ indicator down to the records behind it, and the runs that compute a month."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -61,17 +63,23 @@ def shown_publication(month: AssessmentMonth, user) -> int | None:
     return WORKING if user.is_superuser or Role.OFFICIAL in scope_of(user).roles else None
 
 
+def district_and_month(request, default: datetime.date) -> tuple[QuerySet, District, Period]:
+    """The districts the user reaches, the one asked for (else the first) and the month asked
+    for (else `default`): junk in either is no choice, not an error."""
+    districts = District.objects.visible_to(request.user).order_by("code")
+    district = query_row(request, "district", districts) or districts.first()
+    if district is None:
+        raise Http404
+    return districts, district, Period(query_month(request, "month") or default)
+
+
 class MonthView(ScopedMixin, TemplateView):
     queryset = CommunityScore.objects.all()
     template_name = "assessments/month.html"
 
     def get_context_data(self, **kwargs):
         request, user = self.request, self.request.user
-        districts = District.objects.visible_to(user).order_by("code")
-        district = query_row(request, "district", districts) or districts.first()
-        if district is None:
-            raise Http404
-        period = Period(query_month(request, "month") or last_month().first)
+        districts, district, period = district_and_month(request, last_month().first)
         month = AssessmentMonth.objects.filter(district=district, month=period.first).first()
         publication = shown_publication(month, user) if month else None
         scores = CommunityScore.objects.none()
@@ -199,11 +207,7 @@ class InspectionListView(ScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         request, user = self.request, self.request.user
-        districts = District.objects.visible_to(user).order_by("code")
-        district = query_row(request, "district", districts) or districts.first()
-        if district is None:
-            raise Http404
-        period = Period(query_month(request, "month") or default_month())
+        districts, district, period = district_and_month(request, default_month())
         scheme = Scheme.in_force(district.pk, period.first)
         indicators = list(scheme.indicators.filter(kind=Kind.INSPECTED)) if scheme else []
         communities = list(

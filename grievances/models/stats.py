@@ -57,12 +57,9 @@ def _figure(label: str) -> models.PositiveIntegerField:
     return models.PositiveIntegerField(label, default=0)
 
 
-class GrievanceMonth(ScopedModel):
-    community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="grievance_months",
-        verbose_name=_("社区"),
-    )  # fmt: skip
-    month = models.DateField(_("月份"), help_text=_("当月 1 日。"))
+class Figures(ScopedModel):
+    """The figures, as columns (FIGURES), of a month's row and of its breakdowns."""
+
     received = _figure(_("登记"))
     accepted = _figure(_("受理"))
     resolved = _figure(_("办结"))
@@ -73,6 +70,17 @@ class GrievanceMonth(ScopedModel):
     rated = _figure(_("已评价"))
     satisfied = _figure(_("满意"))
     rating_sum = _figure(_("满意度合计"))
+
+    class Meta:
+        abstract = True
+
+
+class GrievanceMonth(Figures):
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="grievance_months",
+        verbose_name=_("社区"),
+    )  # fmt: skip
+    month = models.DateField(_("月份"), help_text=_("当月 1 日。"))
     computed_at = models.DateTimeField(_("统计时间"))
 
     scope_roles = {
@@ -92,7 +100,7 @@ class GrievanceMonth(ScopedModel):
         return f"{self.community_id} {self.month:%Y-%m}"
 
 
-class GrievanceBreakdown(ScopedModel):
+class GrievanceBreakdown(Figures):
     """A community's month by one category or one channel: the same figures as its
     GrievanceMonth, which they add up to."""
 
@@ -108,16 +116,6 @@ class GrievanceBreakdown(ScopedModel):
     dimension = models.CharField(_("维度"), max_length=10, choices=Dimension.choices)
     # A category's id or a channel's value.
     key = models.CharField(_("分项"), max_length=32)
-    received = _figure(_("登记"))
-    accepted = _figure(_("受理"))
-    resolved = _figure(_("办结"))
-    on_time = _figure(_("按时办结"))
-    overdue = _figure(_("超期"))
-    reopened = _figure(_("重新办理"))
-    rejected = _figure(_("不予受理"))
-    rated = _figure(_("已评价"))
-    satisfied = _figure(_("满意"))
-    rating_sum = _figure(_("满意度合计"))
 
     scope_roles = GrievanceMonth.scope_roles
 
