@@ -47,6 +47,18 @@ def test_the_readme_screenshots_show_the_demo(demo, live_server, page, phone, lo
     expect(page.get_by_role("columnheader", name="2 单元")).to_be_visible()
     screenshot(page, "building")
 
+    page.context.clear_cookies()
+    login(page, live_server, "quzhang", DEMO_PASSWORD)
+    page.locator("#main-nav").get_by_role("button", name="考核").click()
+    page.get_by_role("link", name="月考核").click()
+    expect(page.get_by_test_id("month-state")).to_have_text("已发布")
+    page.get_by_role("link", name="下个月").click()  # this month, as computed so far
+    expect(page.get_by_test_id("month-state")).to_have_text("已计算")
+    page.locator("table").get_by_role("link", name="幸福社区").click()
+    expect(page.get_by_test_id("total")).to_be_visible()
+    expect(page.get_by_text("诉求按时办结率：")).to_be_visible()
+    screenshot(page, "assessment-score")
+
     login(phone, live_server, "wangge", DEMO_PASSWORD)
     phone.goto(f"{live_server.url}/residents/field-log/add/")
     expect(phone.get_by_role("heading", name="写民情日志")).to_be_visible()
