@@ -61,6 +61,16 @@ def exclusive(district_id: int, period: Period) -> Iterator[None]:
             cursor.execute("SELECT pg_advisory_unlock(%s, %s)", keys)
 
 
+def busy(district_id: int, period: Period) -> bool:
+    """Whether a run of the month holds its lock now. A run left "running" while nobody holds
+    the lock was cut off (its worker killed): its transaction rolled back with it."""
+    try:
+        with exclusive(district_id, period):
+            return False
+    except MonthBusy:
+        return True
+
+
 def score_month(
     district: District, period: Period, *, figures: dict[str, Figures] | None = None,
     progress: Callable[[int, int], None] | None = None,

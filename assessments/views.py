@@ -30,7 +30,7 @@ from assessments.models import (
     ScoringRun,
 )
 from assessments.models.scores import WORKING
-from assessments.scoring import last_month
+from assessments.scoring import busy, last_month
 from assessments.tables import PartsTable, RankingTable
 from assessments.tasks import score_run
 from shequ.metrics import Period, metrics
@@ -43,8 +43,6 @@ from shequ.views.generic import (
     ObjectUpdateView,
     ScopedMixin,
 )
-
-ACTIVE_RUN = (RunState.QUEUED, RunState.RUNNING)
 
 
 def runs_district(user, district: District) -> bool:
@@ -91,6 +89,7 @@ class MonthView(ScopedMixin, TemplateView):
                 .order_by("rank", "community__code")
             )
         run = ScoringRun.objects.filter(district=district, month=period.first).first()
+        interrupted = bool(run and run.state == RunState.RUNNING and not busy(district.pk, period))
         return super().get_context_data(
             district=district,
             districts=districts if districts.count() > 1 else None,
@@ -101,6 +100,7 @@ class MonthView(ScopedMixin, TemplateView):
             publication=publication,
             table=RankingTable(scores, request=request),
             run=run,
+            interrupted=interrupted,
             may_run=runs_district(user, district)
             and not (month and month.state == MonthState.PUBLISHED),
             **kwargs,
@@ -130,7 +130,7 @@ class StartRunView(ScopedMixin, View):
         if assessment and assessment.state == MonthState.PUBLISHED:
             messages.error(request, _("这个月的考核已发布，不能重新计算。"))
             return HttpResponseRedirect(back)
-        if ScoringRun.objects.filter(district=district, month=month, state__in=ACTIVE_RUN).exists():
+        if busy(district.pk, Period(month)):
             messages.info(request, _("这个月正在计算，请稍候。"))
             return HttpResponseRedirect(back)
         with transaction.atomic():

@@ -16,7 +16,12 @@ has four grievances: one in each grid unit, and one escalated to each department
 
 import datetime
 import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -326,3 +331,42 @@ def broker_down(settings):
     yield
     app.conf.broker_write_url, app.conf.task_always_eager = before
     app._pool = app.amqp._producer_pool = None
+
+
+@dataclass
+class Worker:
+    queue: str
+    process: subprocess.Popen
+
+
+def tests_database_url() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(transactional_db) -> Iterator[Worker]:
+    """A real Celery worker on a queue of its own, through the Redis broker, on the test
+    database."""
+    from django.db import connection
+
+    if not os.environ.get("CELERY_BROKER_URL"):
+        pytest.skip("CELERY_BROKER_URL is not set: no broker for a real worker")
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker needs the test database on PostgreSQL to share it")
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env = {**os.environ, "DATABASE_URL": tests_database_url()}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "shequ", "worker", "--pool=solo", "-Q", queue,
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
+        cwd=Path(__file__).resolve().parents[1], env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    yield Worker(queue, process)
+    if process.poll() is None:
+        process.terminate()
+    output, _ = process.communicate(timeout=30)
+    print(output)
