@@ -31,6 +31,7 @@ from assessments.models import (
 )
 from assessments.models.scores import WORKING
 from assessments.scoring import busy, last_month
+from assessments.services import month_publish
 from assessments.tables import PartsTable, RankingTable
 from assessments.tasks import score_run
 from shequ.metrics import Period, metrics
@@ -139,6 +140,34 @@ class StartRunView(ScopedMixin, View):
         messages.success(request, _("已开始计算 %(month)s 的考核得分。") % {
             "month": f"{month:%Y-%m}"
         })  # fmt: skip
+        return HttpResponseRedirect(back)
+
+
+class PublishView(ScopedMixin, View):
+    """发布: the district freezes the month as computed; its communities read it from now on."""
+
+    queryset = AssessmentMonth.objects.all()
+    action = CHANGE
+    http_method_names = ["post"]
+
+    def post(self, request):
+        district = query_row(request, "district", District.objects.visible_to(request.user))
+        month = query_month(request, "month")
+        if district is None or month is None or not runs_district(request.user, district):
+            raise Http404
+        back = f"{reverse('assessments:month')}?district={district.pk}&month={month:%Y-%m}"
+        assessment = AssessmentMonth.objects.filter(district=district, month=month).first()
+        if assessment is None or assessment.computed_at is None:
+            messages.error(request, _("这个月还没有计算，不能发布。"))
+        elif assessment.state == MonthState.PUBLISHED:
+            messages.info(request, _("这个月的考核已经发布过了。"))
+        elif busy(district.pk, Period(month)):
+            messages.info(request, _("这个月正在计算，请计算完成后再发布。"))
+        else:
+            month_publish(assessment)
+            messages.success(request, _("已发布 %(month)s 的考核，社区现在可以看到得分。") % {
+                "month": f"{month:%Y-%m}"
+            })  # fmt: skip
         return HttpResponseRedirect(back)
 
 

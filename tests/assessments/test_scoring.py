@@ -195,3 +195,22 @@ def test_the_district_official_starts_a_run_and_reads_the_ranking(client, world)
     for user in (world.alice, world.charlie, world.olive):
         client.force_login(user)
         assert client.post(run_url + str(PERIOD)).status_code == 404
+
+
+def test_the_district_official_publishes_the_month_and_its_communities_read_it(client, world):
+    publish = f"{reverse('assessments:publish')}?district={world.district.pk}&month={PERIOD}"
+    for user in (world.alice, world.olive):  # a community's staff; another district's official
+        client.force_login(user)
+        assert client.post(publish).status_code == 404
+    client.force_login(world.alice)
+    page = client.get(reverse("assessments:month"), {"month": str(PERIOD)}).content.decode()
+    assert "这个月还没有可查看的考核得分。" in page  # computed, not yet published
+    client.force_login(world.bob)
+    done = client.post(publish, follow=True).content.decode()
+    assert "已发布" in done and "社区现在可以看到得分" in done
+    again = client.post(publish, follow=True).content.decode()
+    assert "这个月的考核已经发布过了。" in again
+    assert AssessmentMonth.objects.get(district=world.district, month=PERIOD.first).publication == 1
+    client.force_login(world.alice)
+    page = client.get(reverse("assessments:month"), {"month": str(PERIOD)}).content.decode()
+    assert world.community.name in page
