@@ -113,62 +113,62 @@ class MonthView(ScopedMixin, TemplateView):
         return [self.template_name]
 
 
-class StartRunView(ScopedMixin, View):
+class MonthActionView(ScopedMixin, View):
+    """A district official's step on a month, by POST, back to the month's page with a message.
+    The district and month are in the form's action, as on the page it came from."""
+
+    action = CHANGE
+    http_method_names = ["post"]
+
+    def post(self, request):
+        district = query_row(request, "district", District.objects.visible_to(request.user))
+        month = query_month(request, "month")
+        if district is None or month is None or not runs_district(request.user, district):
+            raise Http404
+        assessment = AssessmentMonth.objects.filter(district=district, month=month).first()
+        level, message = self.take(district, Period(month), assessment)
+        messages.add_message(request, level, message)
+        back = f"{reverse('assessments:month')}?district={district.pk}&month={month:%Y-%m}"
+        return HttpResponseRedirect(back)
+
+    def take(self, district, period: Period, assessment) -> tuple[int, str]:
+        raise NotImplementedError
+
+
+class StartRunView(MonthActionView):
     """计算: queue a run of the district's month; the month page follows its progress."""
 
     queryset = ScoringRun.objects.all()
-    action = CHANGE
-    http_method_names = ["post"]
 
-    def post(self, request):
-        # The district and month are in the form's action, as on the page it came from.
-        district = query_row(request, "district", District.objects.visible_to(request.user))
-        month = query_month(request, "month")
-        if district is None or month is None or not runs_district(request.user, district):
-            raise Http404
-        back = f"{reverse('assessments:month')}?district={district.pk}&month={month:%Y-%m}"
-        assessment = AssessmentMonth.objects.filter(district=district, month=month).first()
+    def take(self, district, period, assessment):
         if assessment and assessment.state == MonthState.PUBLISHED:
-            messages.error(request, _("这个月的考核已发布，不能重新计算。"))
-            return HttpResponseRedirect(back)
-        if busy(district.pk, Period(month)):
-            messages.info(request, _("这个月正在计算，请稍候。"))
-            return HttpResponseRedirect(back)
+            return messages.ERROR, _("这个月的考核已发布，不能重新计算。")
+        if busy(district.pk, period):
+            return messages.INFO, _("这个月正在计算，请稍候。")
         with transaction.atomic():
-            run = ScoringRun.objects.create(district=district, month=month, started_by=request.user)
+            run = ScoringRun.objects.create(
+                district=district, month=period.first, started_by=self.request.user
+            )
             transaction.on_commit(lambda: score_run.delay(run.pk))
-        messages.success(request, _("已开始计算 %(month)s 的考核得分。") % {
-            "month": f"{month:%Y-%m}"
-        })  # fmt: skip
-        return HttpResponseRedirect(back)
+        return messages.SUCCESS, _("已开始计算 %(month)s 的考核得分。") % {"month": period}
 
 
-class PublishView(ScopedMixin, View):
+class PublishView(MonthActionView):
     """发布: the district freezes the month as computed; its communities read it from now on."""
 
     queryset = AssessmentMonth.objects.all()
-    action = CHANGE
-    http_method_names = ["post"]
 
-    def post(self, request):
-        district = query_row(request, "district", District.objects.visible_to(request.user))
-        month = query_month(request, "month")
-        if district is None or month is None or not runs_district(request.user, district):
-            raise Http404
-        back = f"{reverse('assessments:month')}?district={district.pk}&month={month:%Y-%m}"
-        assessment = AssessmentMonth.objects.filter(district=district, month=month).first()
+    def take(self, district, period, assessment):
         if assessment is None or assessment.computed_at is None:
-            messages.error(request, _("这个月还没有计算，不能发布。"))
-        elif assessment.state == MonthState.PUBLISHED:
-            messages.info(request, _("这个月的考核已经发布过了。"))
-        elif busy(district.pk, Period(month)):
-            messages.info(request, _("这个月正在计算，请计算完成后再发布。"))
-        else:
-            month_publish(assessment)
-            messages.success(request, _("已发布 %(month)s 的考核，社区现在可以看到得分。") % {
-                "month": f"{month:%Y-%m}"
-            })  # fmt: skip
-        return HttpResponseRedirect(back)
+            return messages.ERROR, _("这个月还没有计算，不能发布。")
+        if assessment.state == MonthState.PUBLISHED:
+            return messages.INFO, _("这个月的考核已经发布过了。")
+        if busy(district.pk, period):
+            return messages.INFO, _("这个月正在计算，请计算完成后再发布。")
+        month_publish(assessment)
+        return messages.SUCCESS, _("已发布 %(month)s 的考核，社区现在可以看到得分。") % {
+            "month": period
+        }  # fmt: skip
 
 
 class ScoreDetailView(ObjectDetailView):

@@ -1,4 +1,4 @@
-"""月考核 pages cost the same queries however many communities a district has."""
+"""月考核 and 月检查 cost the same queries however many communities a district has."""
 
 import re
 
@@ -15,20 +15,23 @@ from tests.factories import CommunityFactory
 
 PERIOD = Period.of(timezone.localdate())
 ROW = re.compile(r'href="/assessments/scores/(\d+)/"')
+# A line of the inspection grid: one per community.
+CELL = re.compile(r"<tr><td>([^<]+)</td>")
 
 
-def _month_page(client, user) -> tuple[int, int]:
-    url = reverse("assessments:month")
+def _month_page(client, user, name: str = "assessments:month", row=ROW) -> tuple[int, int]:
+    url = reverse(name)
     client.get(url, {"month": str(PERIOD)})  # the first request also saves the session
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, {"month": str(PERIOD)})
     assert response.status_code == 200
-    return len(captured), len(set(ROW.findall(response.content.decode())))
+    return len(captured), len(set(row.findall(response.content.decode())))
 
 
 def test_the_ranking_and_a_score_cost_the_same_queries_for_one_community_or_thirty(client, world):
     client.force_login(world.bob)
     few, few_rows = _month_page(client, world.bob)
+    grid_few, grid_few_rows = _month_page(client, world.bob, "assessments:inspections", CELL)
     score = CommunityScore.objects.filter(community=world.community).latest("publication")
     with CaptureQueriesContext(connection) as captured:
         assert client.get(score.get_absolute_url()).status_code == 200
@@ -40,6 +43,9 @@ def test_the_ranking_and_a_score_cost_the_same_queries_for_one_community_or_thir
     many, many_rows = _month_page(client, world.bob)
     assert many_rows > few_rows
     assert many == few
+    grid_many, grid_many_rows = _month_page(client, world.bob, "assessments:inspections", CELL)
+    assert grid_many_rows > grid_few_rows
+    assert grid_many == grid_few
     score = CommunityScore.objects.filter(community=world.community).latest("publication")
     with CaptureQueriesContext(connection) as captured:
         assert client.get(score.get_absolute_url()).status_code == 200
