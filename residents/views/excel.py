@@ -3,10 +3,9 @@
 from django import forms
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -15,21 +14,15 @@ from residents.filters import ResidentFilterSet
 from residents.models import Building, Resident, ResidentTag
 from residents.presenters import visible_tags
 from residents.services import communities_for_import, residents_export, residents_import
+from shequ.excel import xlsx_response
 from shequ.models import Community
 from shequ.models.scoping import CHANGE
 from shequ.net import client_ip
 from shequ.params import query_int
 from shequ.views.generic import ScopedMixin
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # More than this many errors is a wrong file, not a few typos; the page shows the first ones.
 ERRORS_SHOWN = 500
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 class ResidentImportForm(forms.Form):

@@ -3,7 +3,6 @@ community's own workers count what they may see, live."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,9 +18,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from pypinyin import lazy_pinyin
 
 from residents.choices import AGE_PARTITION, AGE_SUMS, AgeGroup
@@ -35,7 +31,7 @@ from residents.models.snapshot import (
     refresh_population,
 )
 from residents.presenters import visible_tags
-from residents.views.excel import xlsx_response
+from shequ.excel import sheet_row, workbook_bytes, xlsx_response
 from shequ.models import Community, GridUnit, Role, Street
 from shequ.models.scoping import scope_of
 from shequ.params import query_int, query_text
@@ -345,12 +341,6 @@ def grouped(
     return lines, total
 
 
-def _cell_text(text: str) -> str:
-    """Names typed elsewhere may carry control characters (pasted from Word) that openpyxl
-    refuses, which would fail the whole export."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
-
-
 def overview_workbook(
     lines: list[Line], columns: list[Column], total: PopulationSnapshot, live: bool
 ) -> bytes:
@@ -359,22 +349,6 @@ def overview_workbook(
     sheet = workbook.create_sheet(_("人口概况"))
     sheet.column_dimensions["A"].width = sheet.column_dimensions["B"].width = 20
     sheet.freeze_panes = "C4"
-    bold = Font(bold=True)
-
-    def row(values: list, strong: bool = False) -> list:
-        cells = []
-        for value in values:
-            if not isinstance(value, str):
-                cells.append(WriteOnlyCell(sheet, value=value) if strong else value)
-                continue
-            cell = WriteOnlyCell(sheet, value=_cell_text(value))
-            cell.data_type = "s"  # a name beginning with "=" must never run as a formula
-            cells.append(cell)
-        if strong:
-            for cell in cells:
-                cell.font = bold
-        return cells
-
     if live:
         note = _("实时统计，导出于 %(when)s") % {"when": f"{timezone.localtime():%Y-%m-%d %H:%M}"}
     elif total.computed_at:
@@ -383,9 +357,11 @@ def overview_workbook(
         }
     else:
         note = ""
-    sheet.append(row([_("人口概况"), note], strong=True))
-    sheet.append(row([_("街道"), _("社区"), *(str(c.group) for c in columns)], strong=True))
-    sheet.append(row(["", "", *(c.label for c in columns)], strong=True))
+    sheet.append(sheet_row(sheet, [_("人口概况"), note], strong=True))
+    sheet.append(
+        sheet_row(sheet, [_("街道"), _("社区"), *(str(c.group) for c in columns)], strong=True)
+    )
+    sheet.append(sheet_row(sheet, ["", "", *(c.label for c in columns)], strong=True))
     street = ""
     for line in lines:
         if line.kind == "street":
@@ -395,7 +371,5 @@ def overview_workbook(
         else:
             names = [line.label, ""]
         figures = [column.value(line.figures) for column in columns]
-        sheet.append(row([*names, *figures], strong=line.kind != "community"))
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+        sheet.append(sheet_row(sheet, [*names, *figures], strong=line.kind != "community"))
+    return workbook_bytes(workbook)

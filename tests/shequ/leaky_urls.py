@@ -12,8 +12,8 @@ from openpyxl import Workbook
 
 from residents.forms import FieldLogEntryForm
 from residents.models import FieldLogEntry, Household, Resident
-from residents.views.excel import xlsx_response
 from residents.views.fieldwork import FieldLogEntryCreateView
+from shequ.excel import xlsx_response
 from shequ.forms import ScopedModelForm
 from shequ.models import Community
 from shequ.urls import urlpatterns as project_urlpatterns
