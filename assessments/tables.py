@@ -15,8 +15,16 @@ class RankingTable(Table):
     )
     empty_text = _("这个月还没有可查看的考核得分。")
 
+    def __init__(self, rows, *, request, flags: dict[int, str]) -> None:
+        super().__init__(rows, request=request)
+        self.flags = flags  # what each holder of a red flag holds, by community
+
     def render_community(self, score):
-        return link(self.url("assessments:score", score.pk), score.community.name)
+        name = link(self.url("assessments:score", score.pk), score.community.name)
+        held = self.flags.get(score.community_id)
+        if held is None:
+            return name
+        return mark_safe(f'{name} <span class="badge red-flag">{as_html(held)}</span>')
 
     def render_street(self, score):
         return score.community.street.name

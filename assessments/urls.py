@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.views import inspections, months
+from assessments.views import dashboards, inspections, months
 
 app_name = "assessments"
 
@@ -15,4 +15,14 @@ urlpatterns = [
     path(
         "inspections/<int:pk>/", inspections.InspectionUpdateView.as_view(), name="inspection_edit"
     ),
+    path("dashboard/", dashboards.RankingView.as_view(), name="dashboard"),
+    path("dashboard/trend/", dashboards.TrendView.as_view(), name="dashboard_trend"),
+    path("dashboard/breakdown/", dashboards.BreakdownView.as_view(), name="dashboard_breakdown"),
+    path("dashboard/spread/", dashboards.SpreadView.as_view(), name="dashboard_spread"),
+    path(
+        "dashboard/inspections/",
+        dashboards.InspectionLatenessView.as_view(),
+        name="dashboard_inspections",
+    ),
+    path("dashboard/red-flags/", dashboards.RedFlagHistoryView.as_view(), name="red_flags"),
 ]

@@ -26,6 +26,7 @@ from assessments.models import (
     ScoringRun,
 )
 from assessments.models.scores import WORKING
+from assessments.red_flags import held_by, red_flags
 from assessments.scoring import busy, last_month
 from assessments.services import month_publish
 from assessments.tables import PartsTable, RankingTable
@@ -80,6 +81,8 @@ class MonthView(ScopedMixin, TemplateView):
                 .select_related("community__street")
                 .order_by("rank", "community__code")
             )
+        # The red flags are the published month's, never the working copy's.
+        flags = red_flags(user, district, [month]) if publication else []
         run = ScoringRun.objects.filter(district=district, month=period.first).first()
         interrupted = bool(run and run.state == RunState.RUNNING and not busy(district.pk, period))
         return super().get_context_data(
@@ -90,7 +93,8 @@ class MonthView(ScopedMixin, TemplateView):
             following=period.following,
             month=month,
             publication=publication,
-            table=RankingTable(scores, request=request),
+            table=RankingTable(scores, request=request, flags=held_by(flags)),
+            flags=flags,
             run=run,
             interrupted=interrupted,
             may_run=runs_district(user, district)
