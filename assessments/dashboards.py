@@ -3,16 +3,16 @@
 Every figure comes from the published snapshot: a month's CommunityScore and IndicatorScore rows
 of its latest publication (`AssessmentMonth.publication`; an accepted appeal publishes a month
 again, and the dashboards follow it), never the working copy and never the live tables the scores
-were computed from. A month never published is not on them. Lateness is the one thing a snapshot
+were computed from. A month never published is not on them. Lateness is the one thing a score
 does not hold: it is read from the inspections, which a published month freezes.
 
-Every query starts from `visible_to`. A figure about a whole area (its mean, its spread, its red
-flag) is shown only to someone who reads every community of it, so that it is the area's figure
-and not that of the part one happens to see: a street's officials read their street's, a
-district's officials their district's and each street's, a community's staff their own rows.
-
-Each function answers in a fixed number of queries however many communities and months there are;
-the database sorts and sums, and hands back a row per month, street, indicator or inspector.
+A page reads a community's own rows through `visible_to`, and the figures of a whole area (its
+mean, its spreads, its red flag, its inspections) from `AreaFigures`: a row per area and
+publication, computed once from the published rows (`refresh_area_figures`) and readable only by
+those who read every community of the area. So a district of a thousand communities costs a
+page what a district of ten does, and an area's figures are never those of the part of it
+someone happens to see: a street's officials read their street's, a district's officials their
+district's and each street's, a community's staff only their own rows.
 """
 
 from __future__ import annotations
@@ -23,26 +23,27 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Window
+from django.db import transaction
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import Rank, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.choices import Source
 from assessments.models import (
+    AreaFigures,
     AssessmentMonth,
     CommunityScore,
     Indicator,
     IndicatorScore,
     Inspection,
 )
+from assessments.red_flags import RedFlag, holders
 from assessments.rules import CENT
 from shequ.models import Community, District, Role, Street, User
 from shequ.models.scoping import scope_of
 
 OFFICIALS = frozenset({Role.OFFICIAL})
-# Path from an indicator's part to its community.
-PART_COMMUNITY = "community_score__community"
 
 
 def reads_whole(user: User, district: District, street: Street | None = None) -> bool:
@@ -96,22 +97,221 @@ def year_to(month: AssessmentMonth, months: Sequence[AssessmentMonth]) -> list[A
 
 
 def published(queryset: QuerySet, months: Iterable[AssessmentMonth], path: str = "") -> QuerySet:
-    """The rows of each month's latest publication; `path` leads from a row to its score."""
+    """The rows of each month's latest publication; `path` leads from a row to its score. (A
+    month's rows are its district's: no filter by place is needed for a whole district.)"""
     latest = Q(pk__in=[])  # no month, no rows
     for month in months:
         latest |= Q(
             **{f"{path}assessment_month": month.pk, f"{path}publication": month.publication}
         )
-    return queryset.filter(latest)
+    return queryset.filter(latest).order_by()
 
 
-def scores(user: User, area: Area, months: Iterable[AssessmentMonth]) -> QuerySet[CommunityScore]:
-    return area.of(published(CommunityScore.objects.visible_to(user), months)).order_by()
+# 各区域的数据 -----------------------------------------------------------------------------------
 
 
-def parts(user: User, area: Area, months: Iterable[AssessmentMonth]) -> QuerySet[IndicatorScore]:
-    shown = published(IndicatorScore.objects.visible_to(user), months, "community_score__")
-    return area.of(shown, PART_COMMUNITY).order_by()
+def area_figures(
+    user: User, district: District, months: Sequence[AssessmentMonth], *,
+    street: Street | None = None, every_street: bool = False,
+) -> list[AreaFigures]:  # fmt: skip
+    """The figures the user may read of the months: the district's (or the street's) and, with
+    `every_street`, each street's too; computed first for months that have none yet."""
+
+    def read() -> list[AreaFigures]:
+        rows = published(AreaFigures.objects.visible_to(user), months).select_related(
+            "holder__street", "street"
+        )
+        if street is not None or not every_street:
+            rows = rows.filter(street=street)
+        return list(rows)
+
+    rows = read()
+    done = {row.assessment_month_id for row in rows}
+    officials = user.is_superuser or Role.OFFICIAL in scope_of(user).roles
+    if officials and any(month.pk not in done for month in months):
+        refresh_area_figures(district, [month for month in months if month.pk not in done])
+        rows = read()
+    return rows
+
+
+def refresh_area_figures(district: District, months: Sequence[AssessmentMonth]) -> None:
+    """Compute the figures of the district and of each of its streets in each month's latest
+    publication, from every published row (the figures are read only by those who read all of
+    the area): a dozen GROUP BY and window queries however many communities and months. Figures
+    already there stay as they are, so running twice, or two requests at once, writes them
+    once."""
+    months = [month for month in months if month.publication]
+    if not months:
+        return
+    street_ids = list(district.streets.values_list("pk", flat=True))
+    shown = published(CommunityScore.objects, months)
+    pieces = published(IndicatorScore.objects, months, "community_score__")
+    month, street = "assessment_month", "community__street"
+    part_month, part_street = f"community_score__{month}", f"community_score__{street}"
+
+    totals = _by_area(shown.values_list(month, street).annotate(n=Count("pk"), sum=Sum("total")))
+    spread = {
+        **quartiles(shown, [month, street], "total"),
+        **_district(quartiles(shown, [month], "total")),
+    }
+    sums = _by_area(
+        pieces.values_list(part_month, part_street, "indicator").annotate(
+            n=Count("pk"), sum=Sum("score")
+        ),
+        width=3,
+    )
+    indicators: dict = defaultdict(dict)
+    for (m, s, i), (*five, _size) in {
+        **quartiles(pieces, [part_month, part_street, "indicator"], "score"),
+        **_district(quartiles(pieces, [part_month, "indicator"], "score")),
+    }.items():
+        n, total = sums[m, s, i]
+        indicators[m, s][str(i)] = [_text(total / n), *_texts(five)]
+    cells = _by_area(
+        pieces.filter(source__in=[Source.INSPECTED, Source.NOT_INSPECTED])
+        .values_list(part_month, part_street)
+        .annotate(n=Count("pk"), missing=Count("pk", filter=Q(source=Source.NOT_INSPECTED)))
+    )
+    inspectors: dict = defaultdict(dict)
+    for (m, s, name), counts in _by_area(_entries(months), width=3).items():
+        inspectors[m, s][name] = counts
+    flags = holders(shown)
+    rows = []
+    for each in months:
+        for s in [None, *street_ids]:
+            key = (each.pk, s)
+            n, total = totals.get(key, (0, Decimal(0)))
+            holder = flags.get(key)
+            cell, missing = cells.get(key, (0, 0))
+            by_inspector = inspectors[key]
+            rows.append(AreaFigures(
+                assessment_month=each, publication=each.publication, district=district,
+                street_id=s, communities=n, mean=_cents(total / n) if n else None,
+                spread=_texts(spread[key][:5]) if key in spread else [],
+                by_indicator=indicators[key],
+                holder_id=holder.community_id if holder else None,
+                holder_total=holder.total if holder else None, cells=cell, missing=missing,
+                entered=sum(c[0] for c in by_inspector.values()),
+                late=sum(c[1] for c in by_inspector.values()), by_inspector=by_inspector,
+            ))  # fmt: skip
+    with transaction.atomic():
+        AreaFigures.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _by_area(rows: Iterable[tuple], width: int = 2) -> dict[tuple, list]:
+    """Counts of rows keyed (month, street, …) — the first `width` items — summed into their
+    street's key and their district's (street None)."""
+    found: dict[tuple, list] = {}
+    for row in rows:
+        key, counts = row[:width], row[width:]
+        for each in (key, (key[0], None, *key[2:])):
+            sums = found.setdefault(each, [0] * len(counts))
+            for i, count in enumerate(counts):
+                sums[i] += count
+    return found
+
+
+def _district(found: dict[tuple, tuple]) -> dict[tuple, tuple]:
+    """Keys (month, …) of a district's groups as (month, None, …), beside its streets'."""
+    return {(key[0], None, *key[1:]): value for key, value in found.items()}
+
+
+def _entries(months: Sequence[AssessmentMonth]) -> list[tuple[int, int, str, int, int]]:
+    """(month id, street id, inspector, entered, late): the inspections of the months' schemes,
+    and those entered after the scheme's deadline."""
+    scheme_of = Q(pk__in=[])
+    late = Q(pk__in=[])
+    for month in months:
+        scheme_of |= Q(month=month.month, indicator__scheme=month.scheme_id)
+        late |= Q(month=month.month, entered_at__gte=_late_after(month))
+    month_ids = {month.month: month.pk for month in months}
+    rows = (
+        Inspection.objects.filter(scheme_of, community__street__district=months[0].district_id)
+        .order_by()
+        .values_list("month", "community__street", "inspector__name", "inspector__username")
+        .annotate(entered=Count("pk"), late=Count("pk", filter=late))
+    )
+    return [
+        (month_ids[month], street, name or username, entered, late_count)
+        for month, street, name, username, entered, late_count in rows
+    ]
+
+
+def _late_after(month: AssessmentMonth) -> datetime.datetime:
+    """The first instant after the month's inspection deadline, in local time."""
+    deadline = month.scheme.inspection_deadline(month.month)
+    return timezone.make_aware(
+        datetime.datetime.combine(deadline + datetime.timedelta(days=1), datetime.time())
+    )
+
+
+def quartiles(queryset: QuerySet, partition: list[str], field: str) -> dict[tuple, tuple]:
+    """The least value of `field`, its quartiles, its greatest, and how many rows, in each group
+    of the `partition` fields: interpolated between neighbouring ranks, as numpy and ECharts do.
+    The database ranks the rows and hands back only those either side of each quartile, ten a
+    group however many rows there are."""
+    over = {"partition_by": [F(name) for name in partition]}
+    ranked = queryset.annotate(
+        position=Window(RowNumber(), order_by=[F(field).asc(), F("pk").asc()], **over),
+        size=Window(Count("pk"), **over),
+    )
+    # The k-th quartile lies k/4 of the way from the first rank to the last: at 1 + k(size-1)/4.
+    near = Q(pk__in=[])
+    for k in range(5):
+        at = (F("size") - 1) * k / 4.0 + 1
+        near |= Q(position__gt=at - 1, position__lt=at + 1)
+    found: dict = defaultdict(dict)
+    sizes: dict = {}
+    for *group, position, size, value in ranked.filter(near).values_list(
+        *partition, "position", "size", field
+    ):
+        found[tuple(group)][position] = value
+        sizes[tuple(group)] = size
+    result = {}
+    for group, values in found.items():
+        size = sizes[group]
+        five = []
+        for k in range(5):
+            exact = Decimal(k * (size - 1)) / 4 + 1
+            below = int(exact)
+            fraction = exact - below
+            value = values[below]
+            if fraction:
+                value += (values[below + 1] - value) * fraction
+            five.append(value.quantize(CENT))
+        result[group] = (*five, size)
+    return result
+
+
+def _cents(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(CENT)
+
+
+def _text(value: Decimal) -> str:
+    return str(_cents(value))
+
+
+def _texts(values: Iterable[Decimal]) -> list[str]:
+    return [_text(v) for v in values]
+
+
+def red_flags(
+    user: User, district: District, months: Sequence[AssessmentMonth],
+    street: Street | None = None,
+) -> list[RedFlag]:  # fmt: skip
+    """The flags of the months the user may read: of the one street, or of the district and
+    every street of it; by month, newest first, the district's first, then the streets' in the
+    order of their codes."""
+    by_month = {month.pk: month for month in months}
+    flags = [
+        RedFlag(by_month[row.assessment_month_id], row.street, row.holder, row.holder_total)
+        for row in area_figures(user, district, months, street=street, every_street=True)
+        if row.holder is not None
+    ]
+    return sorted(flags, key=lambda f: (
+        -f.month.month.toordinal(), f.street is not None,
+        (f.street.code or "", f.street.pk) if f.street else ("", 0),
+    ))  # fmt: skip
 
 
 # 排名 ----------------------------------------------------------------------------------------
@@ -119,20 +319,30 @@ def parts(user: User, area: Area, months: Iterable[AssessmentMonth]) -> QuerySet
 
 def ranked(user: User, area: Area, month: AssessmentMonth) -> QuerySet[CommunityScore]:
     """The area's communities in the month, best first, each with its place in the area
-    (`area_rank`: equal totals share a place, as in the district's ranking)."""
+    (`area_rank`: equal totals share a place, as in the district's ranking, which is the
+    district's own as published)."""
+    rows = published(CommunityScore.objects.visible_to(user), [month]).select_related(
+        "community__street"
+    )
+    if area.street is None:
+        return rows.annotate(area_rank=F("rank")).order_by("rank", "community__code")
     return (
-        scores(user, area, [month])
+        rows.filter(community__street=area.street)
         .annotate(area_rank=Window(Rank(), order_by=F("total").desc()))
-        .select_related("community__street")
         .order_by("area_rank", "community__code")
     )
 
 
-def places(user: User, area: Area, month: AssessmentMonth | None) -> dict[int, int]:
-    """Each community's place in the area in a month, by community id."""
+def places(
+    user: User, area: Area, month: AssessmentMonth | None, communities: list[int]
+) -> dict[int, int]:
+    """The places of these communities in the area in a month, by community id."""
     if month is None:
         return {}
-    return dict(ranked(user, area, month).values_list("community_id", "area_rank"))
+    rows = ranked(user, area, month).values_list("community_id", "area_rank")
+    if area.street is None:
+        rows = rows.filter(community__in=communities)
+    return dict(rows)
 
 
 # 趋势 ----------------------------------------------------------------------------------------
@@ -151,19 +361,17 @@ def trend(
     """A community's total and rank in each month, beside the area's mean."""
     own = {
         score.assessment_month_id: score
-        for score in published(CommunityScore.objects.visible_to(user), months)
-        .filter(community=community)
-        .order_by()
+        for score in published(CommunityScore.objects.visible_to(user), months).filter(
+            community=community
+        )
     }
     means = {}
     if area.whole:
-        means = dict(
-            scores(user, area, months)
-            .values("assessment_month")
-            .annotate(mean=Avg("total"))
-            .values_list("assessment_month", "mean")
-        )
-    return [TrendPoint(m, own.get(m.pk), _cents(means.get(m.pk))) for m in months]
+        means = {
+            row.assessment_month_id: row.mean
+            for row in area_figures(user, area.district, months, street=area.street)
+        }
+    return [TrendPoint(m, own.get(m.pk), means.get(m.pk)) for m in months]
 
 
 # 指标得分率 ---------------------------------------------------------------------------------
@@ -194,21 +402,24 @@ class Share:
         return self.percent(self.community, self.full_marks)
 
 
+def _figures(user: User, area: Area, month: AssessmentMonth) -> AreaFigures | None:
+    if not area.whole:
+        return None
+    rows = area_figures(user, area.district, [month], street=area.street)
+    return rows[0] if rows and rows[0].communities else None
+
+
 def breakdown(
     user: User, area: Area, month: AssessmentMonth, community: Community | None
 ) -> list[Share]:
     """Each indicator of the scheme the month was scored with, and the line of each group of
-    several after them:
-    the area's mean marks (for a viewer who reads it whole) and the community's."""
+    several after them: the area's mean marks (for a viewer who reads it whole) and the
+    community's."""
     indicators = list(month.scheme.indicators.order_by("order", "pk"))
+    figures = _figures(user, area, month)
     mean = {}
-    if area.whole:
-        mean = dict(
-            parts(user, area, [month])
-            .values("indicator")
-            .annotate(mean=Avg("score"))
-            .values_list("indicator", "mean")
-        )
+    if figures is not None:
+        mean = {int(i): Decimal(values[0]) for i, values in figures.by_indicator.items()}
     own = {}
     if community is not None:
         own = dict(
@@ -220,7 +431,7 @@ def breakdown(
     for indicator in indicators:
         groups.setdefault(indicator.group, []).append(
             Share(indicator.group, indicator.name, indicator.full_marks,
-                  _cents(mean.get(indicator.pk)), own.get(indicator.pk), indicator)
+                  mean.get(indicator.pk), own.get(indicator.pk), indicator)
         )  # fmt: skip
     lines = []
     for group, members in groups.items():
@@ -233,6 +444,11 @@ def breakdown(
     return lines
 
 
+def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
 # 指标分布 -----------------------------------------------------------------------------------
 
 
@@ -243,144 +459,22 @@ class Spread:
 
     name: str
     full_marks: Decimal
-    low: Decimal
-    lower_quartile: Decimal
-    median: Decimal
-    upper_quartile: Decimal
-    high: Decimal
+    five: list[Decimal]
     communities: int
-
-    @property
-    def five(self) -> list[Decimal]:
-        return [self.low, self.lower_quartile, self.median, self.upper_quartile, self.high]
 
 
 def spread(user: User, area: Area, month: AssessmentMonth) -> list[Spread]:
     """The total and each indicator across the area's communities in the month."""
-    if not area.whole:
+    figures = _figures(user, area, month)
+    if figures is None:
         return []
-    totals = quartiles(scores(user, area, [month]), None, "total")
-    by_indicator = quartiles(parts(user, area, [month]), "indicator", "score")
-    lines = []
-    if None in totals:
-        lines.append(Spread(_("总分"), month.scheme.full_marks, *totals[None]))
+    lines = [
+        Spread(_("总分"), month.scheme.full_marks, [Decimal(v) for v in figures.spread],
+               figures.communities)
+    ]  # fmt: skip
     for indicator in month.scheme.indicators.order_by("order", "pk"):
-        if indicator.pk in by_indicator:
-            lines.append(Spread(indicator.name, indicator.full_marks, *by_indicator[indicator.pk]))
+        values = figures.by_indicator.get(str(indicator.pk))
+        if values:
+            five = [Decimal(v) for v in values[1:]]
+            lines.append(Spread(indicator.name, indicator.full_marks, five, figures.communities))
     return lines
-
-
-def quartiles(queryset: QuerySet, partition: str | None, field: str) -> dict:
-    """The least value of `field`, its quartiles, its greatest, and how many rows, in each group
-    of `partition` (or over all rows, under the key None): interpolated between neighbouring
-    ranks, as numpy and ECharts do. The database ranks the rows and hands back only those either
-    side of each quartile, ten a group however many rows there are."""
-    over = {"partition_by": [F(partition)]} if partition else {}
-    ranked = queryset.annotate(
-        position=Window(RowNumber(), order_by=[F(field).asc(), F("pk").asc()], **over),
-        size=Window(Count("pk"), **over),
-    )
-    # The k-th quartile lies k/4 of the way from the first rank to the last: at 1 + k(size-1)/4.
-    near = Q(pk__in=[])
-    for k in range(5):
-        at = (F("size") - 1) * k / 4.0 + 1
-        near |= Q(position__gt=at - 1, position__lt=at + 1)
-    found: dict = defaultdict(dict)
-    sizes: dict = {}
-    for *group, position, size, value in ranked.filter(near).values_list(
-        *filter(None, [partition]), "position", "size", field
-    ):
-        key = group[0] if group else None
-        found[key][position] = value
-        sizes[key] = size
-    result = {}
-    for group, values in found.items():
-        size = sizes[group]
-        five = []
-        for k in range(5):
-            exact = Decimal(k * (size - 1)) / 4 + 1
-            below = int(exact)
-            fraction = exact - below
-            value = values[below]
-            if fraction:
-                value += (values[below + 1] - value) * fraction
-            five.append(value.quantize(CENT))
-        result[group] = (*five, size)
-    return result
-
-
-# 检查逾期与缺漏 ----------------------------------------------------------------------------
-
-
-@dataclass
-class Inspected:
-    """Cells of inspected indicators (a community and an indicator in a month): how many the
-    published month holds, how many of them no inspector had scored when it was published, and
-    how many scores were entered after the scheme's deadline."""
-
-    label: str
-    cells: int = 0
-    missing: int = 0
-    entered: int = 0
-    late: int = 0
-
-
-def _late_after(month: AssessmentMonth) -> datetime.datetime:
-    """The first instant after the month's inspection deadline, in local time."""
-    deadline = month.scheme.inspection_deadline(month.month)
-    return timezone.make_aware(
-        datetime.datetime.combine(deadline + datetime.timedelta(days=1), datetime.time())
-    )
-
-
-def inspection_cells(
-    user: User, area: Area, months: Sequence[AssessmentMonth]
-) -> dict[tuple[int, int], tuple[int, int]]:
-    """By (month id, street id): how many cells of inspected indicators the published months
-    hold, and how many of them were missing."""
-    rows = (
-        parts(user, area, months)
-        .filter(source__in=[Source.INSPECTED, Source.NOT_INSPECTED])
-        .values("community_score__assessment_month", f"{PART_COMMUNITY}__street")
-        .annotate(cells=Count("pk"), missing=Count("pk", filter=Q(source=Source.NOT_INSPECTED)))
-        .values_list(
-            "community_score__assessment_month", f"{PART_COMMUNITY}__street", "cells", "missing"
-        )
-    )
-    return {(month, street): (cells, missing) for month, street, cells, missing in rows}
-
-
-def late_inspections(
-    user: User, area: Area, months: Sequence[AssessmentMonth]
-) -> list[tuple[int, int, str, int, int]]:
-    """(month id, street id, inspector, entered, late) for the scores of the months' schemes."""
-    scheme_of = Q(pk__in=[])
-    late = Q(pk__in=[])
-    for month in months:
-        scheme_of |= Q(month=month.month, indicator__scheme=month.scheme_id)
-        late |= Q(month=month.month, entered_at__gte=_late_after(month))
-    month_ids = {month.month: month.pk for month in months}
-    rows = (
-        area.of(Inspection.objects.visible_to(user))
-        .filter(scheme_of)
-        .order_by()
-        .values("month", "community__street", "inspector__name", "inspector__username")
-        .annotate(entered=Count("pk"), late=Count("pk", filter=late))
-        .values_list(
-            "month", "community__street", "inspector__name", "inspector__username", "entered",
-            "late",
-        )
-    )  # fmt: skip
-    return [
-        (month_ids[month], street, name or username, entered, late_count)
-        for month, street, name, username, entered, late_count in rows
-    ]
-
-
-def _cents(value) -> Decimal | None:
-    return None if value is None else Decimal(value).quantize(CENT)
-
-
-def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
-    present = [v for v in values if v is not None]
-    return sum(present, Decimal(0)) if present else None

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
 from django.utils import timezone
 
 from assessments.choices import MonthState
 from assessments.models import AssessmentMonth, CommunityScore, IndicatorScore
 from assessments.models.scores import WORKING
+from assessments.tasks import area_figures_refresh
 
 
 @transaction.atomic
@@ -36,4 +39,7 @@ def month_publish(month: AssessmentMonth) -> AssessmentMonth:
         publication, MonthState.PUBLISHED, timezone.now()
     )  # fmt: skip
     month.save(update_fields=["publication", "state", "published_at"])
+    # The dashboards' figures of this publication; a broker that is down loses only the head
+    # start, since a page computes what it finds missing.
+    transaction.on_commit(partial(area_figures_refresh.delay, month.pk), robust=True)
     return month

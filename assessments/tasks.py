@@ -6,7 +6,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from assessments import scoring
-from assessments.models import Scheme, ScoringRun
+from assessments.dashboards import refresh_area_figures
+from assessments.models import AssessmentMonth, Scheme, ScoringRun
 from shequ.metrics import Figures
 from shequ.models import District
 
@@ -31,3 +32,11 @@ def score_last_month() -> dict[str, str]:
         run = ScoringRun.objects.create(district=district, month=period.first)
         outcome[district.code] = scoring.run(run, figures=figures).state
     return outcome
+
+
+@shared_task
+def area_figures_refresh(month_id: int) -> None:
+    """A month's area figures, soon after it is published, so that the first official to open
+    the dashboards does not wait for them (a page computes what it finds missing)."""
+    month = AssessmentMonth.objects.select_related("district", "scheme").get(pk=month_id)
+    refresh_area_figures(month.district, [month])

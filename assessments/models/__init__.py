@@ -1,3 +1,4 @@
+from assessments.models.figures import AreaFigures
 from assessments.models.schemes import Indicator, Scheme
 from assessments.models.scores import (
     AssessmentMonth,
@@ -8,6 +9,7 @@ from assessments.models.scores import (
 )
 
 __all__ = [
+    "AreaFigures",
     "AssessmentMonth",
     "CommunityScore",
     "Indicator",

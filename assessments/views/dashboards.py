@@ -2,7 +2,7 @@
 indicators' breakdown and spread, inspections late or missing — and the red flag's history. A
 community's staff read their own community's trend and breakdown.
 
-A page is its figures (assessments.figures): each a chart, the table beneath it and a sheet of
+A page is its figures (assessments.charts): each a chart, the table beneath it and a sheet of
 the page's export (`?export=xlsx`), built from the same rows. The district, street, month and
 community come from the query string, read through the scoped querysets: junk or a row out of
 scope is no choice, and the page shows its default.
@@ -20,24 +20,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from assessments import figures as charts
+from assessments import charts
+from assessments.charts import Badge, Figure, Link
 from assessments.dashboards import (
     Area,
-    Inspected,
+    area_figures,
     breakdown,
-    inspection_cells,
-    late_inspections,
     places,
     published_months,
     ranked,
     reads_whole,
+    red_flags,
     spread,
     trend,
     year_to,
 )
-from assessments.figures import Badge, Figure, Link
 from assessments.models import AssessmentMonth, CommunityScore
-from assessments.red_flags import RULE, held_by, red_flags
+from assessments.red_flags import RULE, held_by
 from shequ.excel import xlsx_response
 from shequ.models import Community, District, Street
 from shequ.params import query_int, query_month, query_row
@@ -96,8 +95,9 @@ class DashboardView(ScopedMixin, TemplateView):
                  "month": f"{month.month:%Y-%m}" if month else "",
                  "community": community.pk if community else ""}  # fmt: skip
         heading = " ".join(
-            filter(None, [area.name, community.name if community else "", self.period_label()])
-        )
+            filter(None, [area.name if area.whole else "", community.name if community else "",
+                          self.period_label()])
+        )  # fmt: skip
         return super().get_context_data(
             title=self.title, heading=heading, district=district, area=area,
             districts=districts if districts.count() > 1 else None,
@@ -174,13 +174,13 @@ class RankingView(DashboardView):
         user, area, month = self.request.user, self.area, self.month
         earlier = [m for m in self.months if m.month < month.month]
         previous = earlier[0] if earlier else None
-        before = places(user, area, previous)
         rows = ranked(user, area, month)
         if self.exporting:
             shown = list(rows)
         else:
             self.page = Paginator(rows, PAGE).get_page(self.request.GET.get("page"))
             shown = list(self.page.object_list)
+        before = places(user, area, previous, [s.community_id for s in shown])
         self.flags = red_flags(user, area.district, [month], street=area.street)
         held = held_by(self.flags)
         headers = [_("名次"), _("社区")]
@@ -355,61 +355,44 @@ class InspectionLatenessView(DashboardView):
     def figures(self) -> list[Figure]:
         user, area, month = self.request.user, self.area, self.month
         months = year_to(month, self.months)
-        cells = inspection_cells(user, area, months)
-        entries = late_inspections(user, area, months)
-        streets = {s.pk: s.name for s in self.streets_of(area)}
-        by_month = {m.pk: Inspected(f"{m.month:%Y-%m}") for m in months}
-        by_street: dict[int, Inspected] = {}
-        by_inspector: dict[str, Inspected] = {}
-        for (month_id, street_id), (count, missing) in cells.items():
-            line = by_month[month_id]
-            line.cells, line.missing = line.cells + count, line.missing + missing
-            if month_id == month.pk:
-                by_street[street_id] = Inspected(streets.get(street_id, "—"), count, missing)
-        for month_id, street_id, inspector, entered, late in entries:
-            line = by_month[month_id]
-            line.entered, line.late = line.entered + entered, line.late + late
-            if month_id == month.pk:
-                street = by_street.setdefault(street_id, Inspected(streets.get(street_id, "—")))
-                street.entered, street.late = street.entered + entered, street.late + late
-                person = by_inspector.setdefault(inspector, Inspected(inspector))
-                person.entered, person.late = person.entered + entered, person.late + late
-        monthly = list(by_month.values())
+        rows = area_figures(user, area.district, months, street=area.street,
+                            every_street=area.street is None)  # fmt: skip
+        by_month = {row.assessment_month_id: row for row in rows if row.street == area.street}
+        monthly = [(f"{m.month:%Y-%m}", by_month.get(m.pk)) for m in months]
+        streets = sorted(
+            (row for row in rows if row.assessment_month_id == month.pk and row.street),
+            key=lambda row: (-row.missing - row.late, row.street.code or "", row.street.pk),
+        )
+        area_row = by_month.get(month.pk)
+        inspectors = sorted((area_row.by_inspector if area_row else {}).items(),
+                            key=lambda item: (-item[1][1], item[0]))  # fmt: skip
         option = charts.chart(
             legend={"top": 0},
-            xAxis={"type": "category", "data": [m.label for m in monthly]},
+            xAxis={"type": "category", "data": [label for label, _row in monthly]},
             yAxis={"type": "value", "name": _("格数"), "minInterval": 1},
             series=[
-                charts.bars(_("未检查（发布时）"), [m.missing for m in monthly],
+                charts.bars(_("未检查（发布时）"), [r.missing if r else None for _l, r in monthly],
                             color=charts.RED, stack="cells"),
-                charts.bars(_("逾期录入"), [m.late for m in monthly], color=charts.ORANGE,
-                            stack="cells"),
+                charts.bars(_("逾期录入"), [r.late if r else None for _l, r in monthly],
+                            color=charts.ORANGE, stack="cells"),
             ],
         )  # fmt: skip
         counts = [_("应检查"), _("未检查（发布时）"), _("已录入"), _("逾期录入")]
-        place = _("街道")
         return [
             Figure("months", _("近十二个月"), [_("月份"), *counts],
-                   [[m.label, m.cells, m.missing, m.entered, m.late] for m in monthly], option,
-                   300, _("这段时间没有已发布的月份。"),
+                   [[label, r.cells, r.missing, r.entered, r.late] for label, r in monthly if r],
+                   option, 300, _("这段时间没有已发布的月份。"),
                    _("应检查：已发布月份中检查评分指标的格数（社区 × 指标）；未检查：发布时仍没有"
                      "评分的格数；逾期录入：在考核方案规定的截止日之后录入或修改的评分。")),
             Figure("streets", _("%(month)s 按街道") % {"month": self.period_label()},
-                   [place, _("应检查"), _("未检查（发布时）"), _("逾期录入")],
-                   [[s.label, s.cells, s.missing, s.late] for s in
-                    sorted(by_street.values(), key=lambda s: (-s.missing - s.late, s.label))],
+                   [_("街道"), _("应检查"), _("未检查（发布时）"), _("逾期录入")],
+                   [[r.street.name, r.cells, r.missing, r.late] for r in streets],
                    None, empty_text=_("这个月没有检查评分指标。")),
             Figure("inspectors", _("%(month)s 按检查人") % {"month": self.period_label()},
                    [_("检查人"), _("已录入"), _("逾期录入")],
-                   [[p.label, p.entered, p.late] for p in
-                    sorted(by_inspector.values(), key=lambda p: (-p.late, p.label))],
+                   [[name, entered, late] for name, (entered, late) in inspectors],
                    None, empty_text=_("这个月没有录入检查评分。")),
         ]  # fmt: skip
-
-    def streets_of(self, area: Area) -> list[Street]:
-        if area.street is not None:
-            return [area.street]
-        return list(area.district.streets.order_by("code"))
 
 
 class RedFlagHistoryView(DashboardView):
@@ -446,19 +429,19 @@ class RedFlagHistoryView(DashboardView):
             if flag.street not in columns:
                 columns.append(flag.street)
         columns.sort(key=lambda s: (s is not None, s.code or "" if s else "", s.pk if s else 0))
-        holders = {(flag.month.pk, flag.street): flag.holder for flag in flags}
+        holders = {(flag.month.pk, flag.street): flag for flag in flags}
         header = [_("月份"), *(_("全区") if s is None else s.name for s in columns)]
         table = []
         for month in months:
             row = [f"{month.month:%Y-%m}"]
             for street in columns:
-                holder = holders.get((month.pk, street))
-                row.append(f"{holder.community.name}（{holder.total}）" if holder else "—")
+                flag = holders.get((month.pk, street))
+                row.append(f"{flag.holder.name}（{flag.total}）" if flag else "—")
             table.append(row)
         times: Counter = Counter()
         names: dict[int, tuple[str, str]] = {}
         for flag in flags:
-            community = flag.holder.community
+            community = flag.holder
             times[community.pk, flag.street is None] += 1
             names[community.pk] = (community.name, community.street.name)
         counted = sorted(names, key=lambda c: (-times[c, True] - times[c, False], names[c]))

@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from assessments.choices import Kind, MonthState, RunState
+from assessments.dashboards import red_flags
 from assessments.models import (
     AssessmentMonth,
     CommunityScore,
@@ -26,7 +27,7 @@ from assessments.models import (
     ScoringRun,
 )
 from assessments.models.scores import WORKING
-from assessments.red_flags import held_by, red_flags
+from assessments.red_flags import held_by
 from assessments.scoring import busy, last_month
 from assessments.services import month_publish
 from assessments.tables import PartsTable, RankingTable

@@ -6,6 +6,7 @@ import datetime
 import re
 import statistics
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -14,9 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.choices import Kind
-from assessments.dashboards import Area, quartiles, scores
-from assessments.models import AssessmentMonth, Inspection, Scheme
-from assessments.red_flags import held_by, red_flags
+from assessments.dashboards import published, quartiles, red_flags, refresh_area_figures
+from assessments.models import (
+    AreaFigures,
+    AssessmentMonth,
+    CommunityScore,
+    Inspection,
+    Scheme,
+)
+from assessments.red_flags import held_by
 from assessments.scoring import score_month
 from assessments.services import month_publish
 from shequ.metrics import Period
@@ -234,7 +241,7 @@ def test_the_red_flag_goes_to_the_best_total_then_the_computed_marks_then_the_co
         "community", "total"))  # fmt: skip
     assert totals[a.pk] == totals[b.pk] == totals[c.pk] == Decimal(15)
     flags = red_flags(world.bob, world.district, [month])
-    assert [(f.label, f.holder.community) for f in flags] == [
+    assert [(f.label, f.holder) for f in flags] == [
         ("全区流动红旗", b),
         (f"{street.name}流动红旗", b),
     ]
@@ -297,8 +304,8 @@ def test_quartiles_are_interpolated_between_ranks_as_numpy_does(world):
         EARLIER,
         {world.community: (None, 6), **dict(zip(extra, [(None, v) for v in values], strict=True))},
     )
-    area = Area(world.district, None, True)
-    found = quartiles(scores(world.bob, area, [month]), None, "total")[None]
+    shown = published(CommunityScore.objects, [month])
+    found = quartiles(shown, ["assessment_month"], "total")[month.pk,]
     totals = [Decimal(10 + v) for v in [6, *values]]
     expected = [min(totals), *statistics.quantiles(totals, n=4, method="inclusive"), max(totals)]
     assert list(found) == [Decimal(v).quantize(Decimal("0.01")) for v in expected] + [8]
@@ -333,3 +340,33 @@ def test_inspections_late_or_missing_are_counted_by_month_street_and_inspector(c
     assert re.search(rf"<td[^>]*>{world.street.name}</td><td[^>]*>2</td><td[^>]*>1</td>"
                      rf"<td[^>]*>{late}</td>", html)  # fmt: skip
     assert re.search(rf"<td[^>]*>{world.bob.name}</td><td[^>]*>1</td><td[^>]*>{late}</td>", html)
+
+
+def test_area_figures_are_computed_once_a_publication_and_read_by_the_areas_officials(
+    two_streets, django_capture_on_commit_callbacks
+):
+    world = two_streets
+    month = AssessmentMonth.objects.get(district=world.district, month=LAST.first)
+    refresh_area_figures(world.district, [month])
+    with (
+        mock.patch("assessments.services.area_figures_refresh.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        month = month_publish(score_month(world.district, LAST))
+    delay.assert_called_once_with(month.pk)
+    refresh_area_figures(world.district, [month])
+    refresh_area_figures(world.district, [month])
+    rows = AreaFigures.objects.filter(assessment_month=month, publication=month.publication)
+    # The district's and each street's, once however often computed.
+    assert sorted(str(row) for row in rows) == sorted(
+        [f"{world.district} {LAST}", f"{world.street} {LAST}", f"丙街道 {LAST}"]
+    )
+    district = rows.get(street=None)
+    assert (district.communities, district.holder, district.mean) == (3, world.third, Decimal("17"))
+    assert district.spread == ["14.00", "16.00", "18.00", "18.50", "19.00"]
+    # The earlier publication keeps its own figures.
+    assert AreaFigures.objects.filter(assessment_month=month).count() == 6
+    assert set(AreaFigures.objects.visible_to(world.sam).filter(assessment_month=month)) == set(
+        AreaFigures.objects.filter(assessment_month=month, street=world.second_street)
+    )
+    assert AreaFigures.objects.visible_to(world.alice).count() == 0
