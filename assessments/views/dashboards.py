@@ -356,7 +356,7 @@ class InspectionLatenessView(DashboardView):
         user, area, month = self.request.user, self.area, self.month
         months = year_to(month, self.months)
         rows = area_figures(user, area.district, months, street=area.street,
-                            every_street=area.street is None)  # fmt: skip
+                            every_street=area.street is None, detail=["by_inspector"])  # fmt: skip
         by_month = {row.assessment_month_id: row for row in rows if row.street == area.street}
         monthly = [(f"{m.month:%Y-%m}", by_month.get(m.pk)) for m in months]
         streets = sorted(

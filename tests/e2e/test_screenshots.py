@@ -59,6 +59,12 @@ def test_the_readme_screenshots_show_the_demo(demo, live_server, page, phone, lo
     expect(page.get_by_text("诉求按时办结率：")).to_be_visible()
     screenshot(page, "assessment-score")
 
+    page.locator("#main-nav").get_by_role("button", name="考核").click()
+    page.get_by_role("link", name="考核看板").click()
+    page.get_by_role("link", name="趋势").click()
+    expect(page.locator(".chart svg text", has_text="全区平均")).not_to_have_count(0)
+    screenshot(page, "assessment-dashboard")
+
     login(phone, live_server, "wangge", DEMO_PASSWORD)
     phone.goto(f"{live_server.url}/residents/field-log/add/")
     expect(phone.get_by_role("heading", name="写民情日志")).to_be_visible()
