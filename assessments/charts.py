@@ -12,6 +12,7 @@ from decimal import Decimal
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from shequ.excel import sheet_row, workbook_bytes
@@ -105,6 +106,9 @@ def workbook(figures: Sequence[Figure], heading: str) -> bytes:
     book = Workbook(write_only=True)
     for figure in figures:
         figure.write(book, heading)
+    if not figures:  # Excel refuses a workbook without a sheet
+        sheet = book.create_sheet(_("说明"))
+        sheet.append(sheet_row(sheet, [heading, _("没有可导出的数据：看板只显示已发布的月份。")]))
     return workbook_bytes(book)
 
 

@@ -104,6 +104,8 @@ def test_a_district_that_never_published_shows_no_month(client, world):
         html = page(client, url)
         assert 'data-testid="no-months"' in html
         assert "dashboard-figure" not in html and "导出" not in html
+        export = sheet_text(client.get(url, {"export": "xlsx"}))
+        assert "没有可导出的数据" in export
 
 
 @pytest.fixture
