@@ -15,9 +15,11 @@ ranks, the inspections behind the inspected marks (3 % of cells never inspected,
 after the deadline). A district that exists already is left as it is.
 
 The pages are requested as run_benchmarks.py requests the registry's (Django's test client,
-signed in as real users, DEBUG off, 2 untimed requests then `--repeat` timed ones, 60 by
-default: on a shared machine one pause of another process is the p95 of 30), beside the
-health check measured in the same process, and written to bench/assessment_dashboards.md.
+signed in as real users, DEBUG off, 2 untimed requests then timed ones), beside the health
+check measured in the same process, and written to bench/assessment_dashboards.md. Each page
+is timed `--repeat` times (60: on a shared machine one pause of another process is the p95 of
+30), in three rounds that take every page at every size in turn, so that a machine getting
+busier during the run does not slow the largest district alone.
 """
 
 from __future__ import annotations
@@ -263,15 +265,20 @@ def refresh_times(district: District) -> tuple[float, float]:
     return one, time.perf_counter() - started
 
 
+ROUNDS = 3
+
+
 def run(sizes: list[int], repeat: int) -> tuple[dict[int, list[Result]], dict[int, tuple]]:
+    """Each page at every size in turn, in ROUNDS rounds of `repeat / ROUNDS` requests: a machine
+    that gets busier during the run slows every size alike, not only the last."""
     client = Client(HTTP_HOST="localhost")
-    results, refreshes = {}, {}
+    pages, users, refreshes = {}, {}, {}
     for size in sizes:
         district = generate(size)
         refreshes[size] = refresh_times(district)
         street = district.streets.order_by("code").first()
         community = street.communities.order_by("code").first()
-        users = {
+        users[size] = {
             "official": bench_user(f"bench_dash_{size}", "基准区领导", Role.OFFICIAL,
                                    district=district),
             "street official": bench_user(f"bench_dash_{size}_street", "基准街道领导",
@@ -279,20 +286,29 @@ def run(sizes: list[int], repeat: int) -> tuple[dict[int, list[Result]], dict[in
             "staff": bench_user(f"bench_dash_{size}_staff", "基准社区工作人员",
                                 Role.COMMUNITY_STAFF, community=community),
         }  # fmt: skip
-        results[size] = []
-        for case in cases(district):
-            if case.who == "anonymous":
-                client.logout()
-            else:
-                client.force_login(users[case.who])
-            # Queries are counted in the log of the last 9,000 that Django keeps: once it is full,
-            # a page would count none.
-            reset_queries()
-            result = measure(case, client, repeat)
-            results[size].append(result)
-            print(f"  {size:>5} · {case.name} ({case.who}): median {result.median_ms:.1f} ms, "
-                  f"p95 {result.p95_ms:.1f} ms, {result.query_count} queries",
-                  file=sys.stderr, flush=True)  # fmt: skip
+        pages[size] = cases(district)
+    results = {size: [Result(case) for case in pages[size]] for size in sizes}
+    for _round in range(ROUNDS):
+        for index in range(len(pages[sizes[0]])):
+            for size in sizes:
+                case = pages[size][index]
+                if case.who == "anonymous":
+                    client.logout()
+                else:
+                    client.force_login(users[size][case.who])
+                # Queries are counted in the log of the last 9,000 that Django keeps: once it is
+                # full, a page would count none.
+                reset_queries()
+                part = measure(case, client, repeat // ROUNDS)
+                result = results[size][index]
+                result.seconds += part.seconds
+                result.queries += part.queries
+                result.slowest += part.slowest
+    for size in sizes:
+        for result in results[size]:
+            print(f"  {size:>5} · {result.case.name} ({result.case.who}): median "
+                  f"{result.median_ms:.1f} ms, p95 {result.p95_ms:.1f} ms, "
+                  f"{result.query_count} queries", file=sys.stderr, flush=True)  # fmt: skip
     return results, refreshes
 
 
@@ -312,7 +328,8 @@ def report(
         f"- {code_version()}; PostgreSQL on the same machine; DEBUG off; {os.cpu_count()} cores",
         f"- Districts of {', '.join(f'{s:,}' for s in sizes)} communities in one database, each "
         f"with {MONTHS} published months of ten indicators (bench/assessment_dashboards.py)",
-        f"- {repeat} timed requests a page after 2 untimed; median and p95 in ms, SQL queries; "
+        f"- {repeat} timed requests a page, in {ROUNDS} rounds of every page at every size, each "
+        "after 2 untimed; median and p95 in ms, SQL queries; "
         f"× health: the median over the health check's, measured in the same process",
         f"- Load average (1, 5, 15 min) before and after: {load[0]}; {load[1]} (the machine is "
         "shared: a p95 far above its median is another process's turn on the CPU)",
@@ -368,8 +385,8 @@ def main(argv: list[str] | None = None) -> None:
     if connection.vendor != "postgresql":
         parser.error("needs PostgreSQL: set DATABASE_URL=postgres://…/shequ_dash_bench")
     sizes = [int(s) for s in args.sizes.split(",")]
-    if not set(sizes) <= set(SIZES) or args.repeat < 20:
-        parser.error(f"--sizes from {SIZES}; --repeat at least 20")
+    if not set(sizes) <= set(SIZES) or args.repeat < 20 or args.repeat % ROUNDS:
+        parser.error(f"--sizes from {SIZES}; --repeat at least 20, a multiple of {ROUNDS}")
     load = [", ".join(f"{n:.1f}" for n in os.getloadavg())]
     results, refreshes = run(sizes, args.repeat)
     load.append(", ".join(f"{n:.1f}" for n in os.getloadavg()))
