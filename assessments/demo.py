@@ -1,16 +1,18 @@
-"""Demo rows: the district's scheme, last month scored and published, this month computed."""
+"""Demo rows: the district's scheme, last month scored, reviewed and published with one appeal
+waiting, this month computed and waiting for the streets."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
 
+from django.db.models import F
 from django.utils import timezone
 
 from assessments.choices import Kind, Rule
-from assessments.models import Inspection, Scheme
+from assessments.models import Appeal, IndicatorScore, Inspection, Scheme
 from assessments.scoring import score_month
-from assessments.services import month_publish
+from assessments.services import month_publish, street_review, streets_to_review
 from shequ.metrics import Period
 from shequ.models import Community, District, Role, RoleAssignment
 
@@ -67,5 +69,41 @@ def seed(district: District) -> None:
         Inspection.objects.filter(indicator__scheme=scheme, month=last_month.first).update(
             entered_at=entered
         )
-    month_publish(score_month(district, last_month))
+    last = score_month(district, last_month)
+    # Each street's official checked last month before the district published it; this month
+    # waits for the streets. The first community disputes one inspected score.
+    reviewer = inspector.user if inspector else None
+    for street in streets_to_review(last):
+        official = RoleAssignment.objects.filter(role=Role.OFFICIAL, street=street).first()
+        user = official.user if official else reviewer
+        if user:
+            street_review(last, street, user, "已逐个社区核对。")
+    last = month_publish(last)
     score_month(district, this_month)
+    _appeal(last)
+
+
+def _appeal(month) -> None:
+    """A community whose staff sign in to the demo disputes its lowest inspected score."""
+    staffed = RoleAssignment.objects.filter(role=Role.COMMUNITY_STAFF).values("community")
+    part = (
+        IndicatorScore.objects.filter(
+            community_score__assessment_month=month,
+            community_score__publication=month.publication,
+            community_score__community__in=staffed,
+            indicator__kind=Kind.INSPECTED,
+            score__lt=F("indicator__full_marks"),
+        )
+        .select_related("community_score")
+        .order_by("score", "pk")
+        .first()
+    )
+    if part is None:
+        return
+    community = part.community_score.community
+    staff = RoleAssignment.objects.filter(role=Role.COMMUNITY_STAFF, community=community).first()
+    Appeal.objects.create(
+        assessment_month=month, community=community, indicator=part.indicator,
+        publication=month.publication, marks_before=part.score, filed_by=staff.user,
+        reason="检查当天楼道杂物是住户搬家临时堆放，当天下午已清走，有物业登记为证。",
+    )  # fmt: skip

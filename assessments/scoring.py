@@ -26,6 +26,7 @@ from assessments.models import (
     Inspection,
     Scheme,
     ScoringRun,
+    StreetReview,
 )
 from assessments.models.scores import WORKING
 from assessments.rules import marks
@@ -121,6 +122,8 @@ def score_month(
             IndicatorScore.objects.bulk_create(parts, batch_size=5000)
             if month.state != MonthState.PUBLISHED:
                 month.scheme, month.state = scheme, MonthState.COMPUTED
+                # The streets reviewed figures this run replaces.
+                StreetReview.objects.filter(assessment_month=month).delete()
             month.computed_at = now
             month.save(update_fields=["scheme", "state", "computed_at"])
     if progress:
@@ -139,12 +142,16 @@ def _score(indicators, registry, figures, inspected, communities, now):
             score.total += part.score
             parts.append(part)
         scores.append(score)
-    # Competition ranking: equal totals share a place, the next place skips (1, 1, 3).
+    rank(scores)
+    return scores, parts
+
+
+def rank(scores: list[CommunityScore]) -> None:
+    """Competition ranking: equal totals share a place, the next place skips (1, 1, 3)."""
     ordered = sorted(scores, key=lambda s: -s.total)
     for position, score in enumerate(ordered, start=1):
         previous = ordered[position - 2] if position > 1 else None
         score.rank = previous.rank if previous and previous.total == score.total else position
-    return scores, parts
 
 
 def _part(indicator, registry, figures, inspected, community) -> IndicatorScore:

@@ -1,9 +1,16 @@
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from assessments.choices import Rule, Source
+from assessments.choices import AppealState, Rule, Source
 from shequ.metrics import Metric
 from shequ.tables import EMPTY, Column, Table, as_html, link
+
+APPEAL_CSS = {
+    AppealState.PENDING: "text-warning-emphasis",
+    AppealState.ACCEPTED: "text-success",
+    AppealState.REJECTED: "text-body-secondary",
+}
 
 
 class RankingTable(Table):
@@ -31,12 +38,23 @@ class PartsTable(Table):
         Column("inputs", _("计算依据"), css="small"),
         Column("full_marks", _("满分"), css="text-end d-none d-sm-table-cell"),
         Column("score", _("得分"), css="text-end text-nowrap"),
+        Column("appeal", _("申诉"), css="small text-nowrap"),
     )
     empty_text = _("这个方案没有指标。")
 
-    def __init__(self, rows, *, request, registry: dict[str, Metric]) -> None:
+    def __init__(self, rows, *, request, registry: dict[str, Metric], appeals: dict,
+                 may_appeal: bool) -> None:  # fmt: skip
         super().__init__(rows, request=request)
-        self.registry = registry
+        self.registry, self.appeals, self.may_appeal = registry, appeals, may_appeal
+
+    def render_appeal(self, part):
+        appeal = self.appeals.get(part.indicator_id)
+        if appeal is not None:
+            css = APPEAL_CSS[appeal.state]
+            return link(self.url("assessments:appeal", appeal.pk), self.label(appeal, "state"), css)
+        if self.may_appeal:
+            return link(self.url("assessments:appeal_add", part.pk), _("申诉"))
+        return EMPTY
 
     def render_group(self, part):
         return part.indicator.group
@@ -52,6 +70,10 @@ class PartsTable(Table):
 
     def render_inputs(self, part):
         indicator = part.indicator
+        if part.source == Source.APPEAL:
+            appeal = self.appeals.get(indicator.pk)
+            before = appeal.marks_before if appeal else EMPTY
+            return as_html(_("申诉采纳后调整（原 %(before)s 分）") % {"before": before})
         if part.source == Source.NOT_INSPECTED:
             return self.label(part, "source")
         if part.source == Source.INSPECTED:
@@ -88,3 +110,36 @@ def _rule(indicator, unit: str) -> str:
     return _("%(zero)s%(unit)s 得 0 分，%(full)s%(unit)s 得满分，其间按比例") % {
         "zero": indicator.zero_at, "full": indicator.full_at, "unit": unit,
     }  # fmt: skip
+
+
+class AppealTable(Table):
+    columns = (
+        Column("filed_at", _("申诉时间"), cell_css="text-nowrap"),
+        Column("community", _("社区"), cell_css="text-nowrap", several_communities=True),
+        Column("month", _("月份"), css="d-none d-sm-table-cell", cell_css="text-nowrap"),
+        Column("indicator", _("指标")),
+        Column("marks", _("得分"), css="text-end text-nowrap d-none d-md-table-cell"),
+        Column("state", _("状态"), cell_css="text-nowrap"),
+    )
+    empty_text = _("没有申诉。")
+
+    def render_filed_at(self, appeal):
+        filed = timezone.localtime(appeal.filed_at)
+        return link(self.url("assessments:appeal", appeal.pk), f"{filed:%Y-%m-%d}")
+
+    def render_community(self, appeal):
+        return appeal.community.name
+
+    def render_month(self, appeal):
+        return f"{appeal.assessment_month.month:%Y-%m}"
+
+    def render_indicator(self, appeal):
+        return appeal.indicator.name
+
+    def render_marks(self, appeal):
+        if appeal.marks_after is None:
+            return appeal.marks_before
+        return f"{appeal.marks_before} → {appeal.marks_after}"
+
+    def render_state(self, appeal):
+        return self.label(appeal, "state")

@@ -41,6 +41,7 @@ from tests.factories import (
     VisitFactory,
     add_photo,
     assign,
+    png_bytes,
     register_grievance,
     valid_id_number,
 )
@@ -123,13 +124,14 @@ def _score_assessments(world: World) -> None:
     """Each district's scheme (a computed and an inspected indicator): last month scored and
     published, this month computed and not yet published; the inspected indicator scored in
     both months for alice's and charlie's communities by their districts' officials (bob,
-    olive)."""
+    olive); alice's community has appealed last month's computed indicator."""
     from decimal import Decimal
 
+    from django.core.files.base import ContentFile
     from django.utils import timezone
 
     from assessments.choices import Kind
-    from assessments.models import Inspection, Scheme
+    from assessments.models import Appeal, EvidencePhoto, IndicatorScore, Inspection, Scheme
     from assessments.scoring import score_month
     from assessments.services import month_publish
     from shequ.metrics import Period
@@ -158,6 +160,20 @@ def _score_assessments(world: World) -> None:
             )  # fmt: skip
         month_publish(score_month(district, last_month))
         score_month(district, this_month)
+    # alice's community disputes last month's computed indicator, with a photo.
+    part = IndicatorScore.objects.get(
+        community_score__community=world.community, community_score__publication=1,
+        indicator__kind=Kind.COMPUTED, community_score__assessment_month__month=last_month.first,
+    )  # fmt: skip
+    appeal = Appeal.objects.create(
+        assessment_month=part.community_score.assessment_month, community=world.community,
+        indicator=part.indicator, publication=1, marks_before=part.score, filed_by=world.alice,
+        reason="两件诉求因系统故障晚登记，实际按时办结。",
+    )  # fmt: skip
+    EvidencePhoto.objects.create(
+        community=world.community, appeal=appeal,
+        image=ContentFile(png_bytes(), name="photo.png"),
+    )  # fmt: skip
 
 
 def _register_households(world: World) -> None:

@@ -240,8 +240,12 @@ def probes(
             # The view's own queryset says which rows its pages are for (the mediation pages
             # are for disputes only); the model's manager when the parameter names another model.
             view_rows = getattr(route.view_class, "queryset", None)
-            base = view_rows.all() if getattr(view_rows, "model", None) is model else model.objects
-            rows = list(base.visible_to(owner, _action(route)).order_by("pk"))
+            own_rows = getattr(view_rows, "model", None) is model
+            base = view_rows.all() if own_rows else model.objects
+            # A row of another model is what the page adds to or acts on (the indicator score an
+            # appeal disputes): the owner reads it, and the view decides what may be changed.
+            action = _action(route) if own_rows else VIEW
+            rows = list(base.visible_to(owner, action).order_by("pk"))
             candidates[param] = rows[:ROWS_PER_ROUTE]
         else:
             if candidates and not all(candidates.values()):

@@ -1,3 +1,4 @@
+from assessments.models.appeals import Appeal, EvidencePhoto, StreetReview
 from assessments.models.schemes import Indicator, Scheme
 from assessments.models.scores import (
     AssessmentMonth,
@@ -8,11 +9,14 @@ from assessments.models.scores import (
 )
 
 __all__ = [
+    "Appeal",
     "AssessmentMonth",
     "CommunityScore",
+    "EvidencePhoto",
     "Indicator",
     "IndicatorScore",
     "Inspection",
     "Scheme",
     "ScoringRun",
+    "StreetReview",
 ]
