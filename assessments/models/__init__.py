@@ -1,3 +1,4 @@
+from assessments.models.civility import CivilityAward, FourNoRecord
 from assessments.models.schemes import Indicator, Scheme
 from assessments.models.scores import (
     AssessmentMonth,
@@ -9,7 +10,9 @@ from assessments.models.scores import (
 
 __all__ = [
     "AssessmentMonth",
+    "CivilityAward",
     "CommunityScore",
+    "FourNoRecord",
     "Indicator",
     "IndicatorScore",
     "Inspection",
