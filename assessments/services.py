@@ -1,13 +1,18 @@
-"""Steps of a month's approval that change several rows at once."""
+"""Steps that change several rows at once: a month's approval, and confirming a year's
+awards."""
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from assessments.choices import MonthState
-from assessments.models import AssessmentMonth, CommunityScore, IndicatorScore
+from assessments.models import AssessmentMonth, CivilityAward, CommunityScore, IndicatorScore
+from assessments.models.civility import Decision, candidate_households, passed_buildings
 from assessments.models.scores import WORKING
+from shequ.models import Community, User
 
 
 @transaction.atomic
@@ -37,3 +42,27 @@ def month_publish(month: AssessmentMonth) -> AssessmentMonth:
     )  # fmt: skip
     month.save(update_fields=["publication", "state", "published_at"])
     return month
+
+
+@transaction.atomic
+def awards_confirm(
+    *, community: Community, buildings: QuerySet, households: QuerySet, year: int, by: User
+) -> int:
+    """Confirm every candidate among the community's buildings and households given that has no
+    decision for the year yet; how many were confirmed. The community's row is locked first, so
+    two staff confirming at once do not both write the same award."""
+    Community.objects.select_for_update().get(pk=community.pk)
+    decided = CivilityAward.objects.filter(community=community, year=year)
+    buildings = buildings.filter(community=community, pk__in=passed_buildings(year)).exclude(
+        pk__in=decided.filter(household=None).values("building")
+    )
+    households = households.filter(
+        community=community, pk__in=candidate_households(year).values("pk")
+    ).exclude(pk__in=decided.exclude(household=None).values("household"))
+    confirmed = {"community": community, "year": year, "decision": Decision.CONFIRMED,
+                 "decided_by": by}  # fmt: skip
+    new = [CivilityAward(building=building, **confirmed) for building in buildings]
+    new += [CivilityAward(building_id=household.building_id, household=household, **confirmed)
+            for household in households]  # fmt: skip
+    bulk_create_with_history(new, CivilityAward, default_user=by)
+    return len(new)
