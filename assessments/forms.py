@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,13 @@ class MonthField(forms.DateField):
     def to_python(self, value):
         day = super().to_python(value)
         return day.replace(day=1) if day else day
+
+
+def correct_existing(form: forms.ModelForm, rows: QuerySet) -> None:
+    """A new entry for what already has its row corrects that row rather than adding a second
+    one, which the row's unique constraint would refuse."""
+    if form.instance._state.adding and (existing := rows.first()) is not None:
+        form.instance = existing
 
 
 def _indicator_label(indicator) -> str:
@@ -61,14 +69,11 @@ class InspectionForm(ScopedModelForm):
             self.add_error("month", _("不能为以后的月份评分。"))
         if not (month and community and indicator):
             return cleaned
-        if self.instance._state.adding:
-            # The cell already has a score (entered from another window): this entry replaces
-            # it, as the grid's link to that score would have.
-            existing = Inspection.objects.filter(
-                month=month, community=community, indicator=indicator
-            ).first()
-            if existing is not None:
-                self.instance = existing
+        # The cell may have a score already (entered from another window): this entry replaces
+        # it, as the grid's link to that score would have.
+        correct_existing(
+            self, Inspection.objects.filter(month=month, community=community, indicator=indicator)
+        )
         district = community.street.district_id
         if Scheme.in_force(district, month) != indicator.scheme:
             self.add_error("indicator", _("这项指标不属于该社区这个月适用的考核方案。"))
@@ -144,12 +149,9 @@ class FourNoRecordForm(ScopedModelForm):
         if not (building and period):
             return cleaned
         year, quarter = (int(part) for part in period.split("-"))
-        if self.instance._state.adding:
-            existing = FourNoRecord.objects.filter(
-                building=building, year=year, quarter=quarter
-            ).first()
-            if existing is not None:
-                self.instance = existing
+        correct_existing(
+            self, FourNoRecord.objects.filter(building=building, year=year, quarter=quarter)
+        )
         self.instance.community_id = building.community_id
         self.instance.year, self.instance.quarter = year, quarter
         if CivilityAward.objects.filter(building=building, year=year).exists():
@@ -195,12 +197,9 @@ class CivilityAwardForm(ScopedModelForm):
             return cleaned
         if not (year and building):
             return cleaned
-        if self.instance._state.adding:
-            existing = CivilityAward.objects.filter(
-                building=building, year=year, household=household
-            ).first()
-            if existing is not None:
-                self.instance = existing
+        correct_existing(
+            self, CivilityAward.objects.filter(building=building, year=year, household=household)
+        )
         self.instance.community_id = building.community_id
         if not passed_buildings(year).filter(building=building).exists():
             self.add_error(

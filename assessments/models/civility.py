@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -28,6 +27,7 @@ from residents.choices import Status
 from residents.models import Building, Household, Resident
 from residents.models.fieldwork import FIELD_ROLES
 from residents.models.places import COMMUNITY_WORKERS
+from shequ.metrics import Period
 from shequ.models import Community, Role, ScopedModel
 from shequ.models.scoping import CHANGE, VIEW
 
@@ -71,12 +71,12 @@ class Quarter:
 
     @property
     def start(self) -> datetime.datetime:
-        return datetime.datetime.combine(self.first, datetime.time(), ZoneInfo(settings.TIME_ZONE))
+        return Period(self.first).start
 
     @property
     def end(self) -> datetime.datetime:
         """The first instant after the quarter."""
-        return self.following.start
+        return Period(self.following.first).start
 
     @property
     def label(self) -> str:
