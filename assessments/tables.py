@@ -205,12 +205,12 @@ class FourNoOverviewTable(QuarterCells, Table):
     quarter of the year, and its confirmed awards; the district's total last."""
 
     columns = (
-        Column("community", _("社区")),
+        Column("community", _("社区"), css="text-nowrap"),
         Column("street", _("街道"), css="d-none d-md-table-cell", several_communities=True),
-        Column("buildings", _("楼栋"), css="text-end"),
+        Column("buildings", _("楼栋"), css="text-end text-nowrap"),
         *quarter_columns("text-end text-nowrap"),
-        Column("awarded_buildings", _("文明楼院"), css="text-end"),
-        Column("awarded_households", _("文明户"), css="text-end"),
+        Column("awarded_buildings", _("文明楼院"), css="text-end text-nowrap"),
+        Column("awarded_households", _("文明户"), css="text-end text-nowrap"),
     )  # fmt: skip
     empty_text = _("这个区没有社区。")
 
