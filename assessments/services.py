@@ -1,25 +1,30 @@
-"""Steps of a month's approval that change several rows at once: a street's review, the
-district's publication, and the decision on an appeal, which publishes the month again."""
+"""Steps that change several rows at once: a month's approval (a street's review, the district's
+publication, the decision on an appeal, which publishes the month again), and confirming a
+year's awards."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from assessments.choices import AppealState, MonthState, Source
 from assessments.models import (
     Appeal,
     AssessmentMonth,
+    CivilityAward,
     CommunityScore,
     IndicatorScore,
     StreetReview,
 )
+from assessments.models.civility import Decision, candidate_households, passed_buildings
 from assessments.models.scores import WORKING
 from assessments.scoring import rank
 from grievances.workdays import add_working_days
-from shequ.models import Street
+from shequ.models import Community, Street, User
 
 
 def streets_to_review(month: AssessmentMonth):
@@ -123,3 +128,27 @@ def _copy(month: AssessmentMonth, source: int, *, appeal: Appeal | None = None, 
         part.community_score_id = part.community_score.pk
     IndicatorScore.objects.bulk_create(parts, batch_size=5000)
     month.publication, month.published_at = publication, timezone.now()
+
+
+@transaction.atomic
+def awards_confirm(
+    *, community: Community, buildings: QuerySet, households: QuerySet, year: int, by: User
+) -> int:
+    """Confirm every candidate among the community's buildings and households given that has no
+    decision for the year yet; how many were confirmed. The community's row is locked first, so
+    two staff confirming at once do not both write the same award."""
+    Community.objects.select_for_update().get(pk=community.pk)
+    decided = CivilityAward.objects.filter(community=community, year=year)
+    buildings = buildings.filter(community=community, pk__in=passed_buildings(year)).exclude(
+        pk__in=decided.filter(household=None).values("building")
+    )
+    households = households.filter(
+        community=community, pk__in=candidate_households(year).values("pk")
+    ).exclude(pk__in=decided.exclude(household=None).values("household"))
+    confirmed = {"community": community, "year": year, "decision": Decision.CONFIRMED,
+                 "decided_by": by}  # fmt: skip
+    new = [CivilityAward(building=building, **confirmed) for building in buildings]
+    new += [CivilityAward(building_id=household.building_id, household=household, **confirmed)
+            for household in households]  # fmt: skip
+    bulk_create_with_history(new, CivilityAward, default_user=by)
+    return len(new)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.views import appeals, inspections, months
+from assessments.views import appeals, civility, inspections, months
 
 app_name = "assessments"
 
@@ -25,4 +25,17 @@ urlpatterns = [
     path(
         "inspections/<int:pk>/", inspections.InspectionUpdateView.as_view(), name="inspection_edit"
     ),
+    path("four-no/", civility.FourNoRecordListView.as_view(), name="fournorecord_list"),
+    path("four-no/add/", civility.FourNoRecordCreateView.as_view(), name="fournorecord_add"),
+    path("four-no/<int:pk>/", civility.FourNoRecordUpdateView.as_view(), name="fournorecord_edit"),
+    path("four-no/overview/", civility.FourNoOverviewView.as_view(), name="fourno_overview"),
+    path("awards/candidates/", civility.CandidateListView.as_view(), name="candidate_list"),
+    path("awards/add/", civility.CivilityAwardCreateView.as_view(), name="civilityaward_add"),
+    path(
+        "awards/confirm/",
+        civility.CivilityAwardConfirmView.as_view(),
+        name="civilityaward_confirm",
+    ),
+    path("awards/", civility.CivilityAwardListView.as_view(), name="civilityaward_list"),
+    path("awards/export/", civility.CivilityAwardExportView.as_view(), name="civilityaward_export"),
 ]

