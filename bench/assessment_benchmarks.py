@@ -15,11 +15,15 @@ Then, each measured `--repeat` times after one untimed run:
 
 - the whole month, through the code the beat runs (`assessments.tasks.score_last_month`, called
   as a plain function): every metric once for the city, the inspections, and every community's
-  scores written, replacing the previous run's, under the month's lock;
+  scores written, replacing the previous run's, under the month's lock; its first run in the
+  process, before anything else read the data, is reported apart;
 - the same run with the metrics' figures given, which leaves the scoring and the writing;
-- each metric's own figures for all communities (`Metric.compute`, one aggregate query);
-- a trivial query (`SELECT 1`) and the health check view, which reads nothing, to divide by, so a
-  machine busier during one run than another shows in both.
+- each metric's figures for all communities as the run asks for them
+  (`assessments.scoring.compute`: one aggregate query, without JIT), and with the server's JIT;
+- a trivial query (`SELECT 1`) and the health check view, which reads nothing, to divide by.
+
+The steps take turns, round after round, so a machine that gets busier or quieter meanwhile (the
+benchmark machine is shared) weighs on all of them alike.
 
 Growth: the same run on cities of 100, 250 and 500 communities generated the same way (1,000
 residents and 500 grievances a community, a year of grid work), each in its own database, rather
@@ -51,7 +55,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -60,11 +64,11 @@ from assessments import tasks  # noqa: E402
 from assessments.choices import Kind, Rule, RunState  # noqa: E402
 from assessments.demo import INDICATORS  # noqa: E402
 from assessments.models import Inspection, Scheme, ScoringRun  # noqa: E402
-from assessments.scoring import last_month, score_month  # noqa: E402
+from assessments.scoring import compute, last_month, score_month  # noqa: E402
 from bench.run_benchmarks import bench_user, code_version  # noqa: E402  (DEBUG off)
 from grievances.models import Grievance, Mediation  # noqa: E402
 from residents.models import FieldLogEntry, Resident, Visit  # noqa: E402
-from shequ.metrics import Figures, Period, metrics  # noqa: E402
+from shequ.metrics import Period, metrics  # noqa: E402
 from shequ.models import Community, District, Role  # noqa: E402
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -73,21 +77,30 @@ INSPECTED = ("环境卫生", "楼道、院落整洁", Decimal(15))
 INSPECTED_SHARE = 0.9
 
 
-def timed(run: Callable[[], object], repeat: int) -> dict:
-    """One run counting its queries (and its time, as "first"), then `repeat` timed ones."""
-    with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        run()
-        first = time.perf_counter() - started
-    seconds = []
+def rounds(steps: dict[str, tuple[Callable[[], object], int]], repeat: int) -> dict[str, dict]:
+    """Each step `(run, times a round)` in turn, round after round, so a machine that gets
+    busier or quieter meanwhile weighs on every step alike. The first round is untimed: it
+    counts each step's queries (and its time, as "first"); `repeat` timed rounds follow."""
+    results = {}
+    for name, (run, _times) in steps.items():
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            run()
+            first = time.perf_counter() - started
+        results[name] = {"first": first, "queries": len(queries),
+                         "sql": [q["sql"] for q in queries], "seconds": []}  # fmt: skip
     for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        seconds.append(time.perf_counter() - started)
-    return {
-        "median": statistics.median(seconds), "max": max(seconds), "first": first,
-        "queries": len(queries), "sql": [q["sql"] for q in queries],
-    }  # fmt: skip
+        for name, (run, times) in steps.items():
+            for _ in range(times):
+                started = time.perf_counter()
+                run()
+                results[name]["seconds"].append(time.perf_counter() - started)
+    for result in results.values():
+        result["median"], result["max"] = (
+            statistics.median(result["seconds"]),
+            max(result["seconds"]),
+        )
+    return results
 
 
 # --- The scheme ---------------------------------------------------------------------------------
@@ -158,27 +171,36 @@ def measure_here(repeat: int, explain: bool) -> dict:
     inspected = 0
     for district in districts:
         inspected += inspect(district, bench_scheme(district, period), period)
-    with connection.cursor() as cursor:
-        select_one = timed(lambda: cursor.execute("SELECT 1"), max(repeat, 50))
+    # The whole month before anything else reads the data in this process: "first".
+    started = time.perf_counter()
+    tasks.score_last_month()
+    first = time.perf_counter() - started
+    registry = metrics()
+    figures = {code: compute(metric, period) for code, metric in registry.items()}
     client = Client(HTTP_HOST="localhost")
-    health = timed(lambda: client.get(reverse("health")), max(repeat, 50))
-    # The whole month first, so its first run is the first to read the data in this process.
-    run = timed(tasks.score_last_month, repeat)
+    cursor = connection.cursor()
+    steps = {
+        "run": (tasks.score_last_month, 1),
+        "given": (lambda: [score_month(d, period, figures=dict(figures)) for d in districts], 1),
+        "select_one": (lambda: cursor.execute("SELECT 1"), 20),
+        "health": (lambda: client.get(reverse("health")), 10),
+    }
+    for code, metric in sorted(registry.items()):
+        steps[code] = (lambda metric=metric: compute(metric, period), 1)
+        steps[f"{code} with JIT"] = (lambda metric=metric: metric.compute(period), 1)
+    results = rounds(steps, repeat)
+    results["run"]["first"] = first
     states = set(ScoringRun.objects.filter(month=period.first).values_list("state", flat=True))
     if states != {RunState.DONE}:
         sys.exit(f"A run ended {states}, not done.")
-    print(f"  whole month: {run['median']:.2f} s", file=sys.stderr)
-    figures: dict[str, Figures] = {}
     measured = []
-    for code, metric in sorted(metrics().items()):
-        figures[code] = metric.compute(period)
-        result = timed(lambda metric=metric: metric.compute(period), repeat)
-        plans = [_explain(sql) for sql in result["sql"]] if explain else []
-        measured.append({"code": code, "name": str(metric.name), **result,
-                         "communities": len(figures[code]), "plans": plans})  # fmt: skip
-        print(f"  {code}: {result['median']:.2f} s", file=sys.stderr)
-    given = timed(lambda: [score_month(d, period, figures=dict(figures)) for d in districts],
-                  repeat)  # fmt: skip
+    for code, metric in sorted(registry.items()):
+        result, jit = results[code], results[f"{code} with JIT"]
+        measured.append({
+            **result, "code": code, "name": str(metric.name), "jit": jit["median"],
+            "queries": jit["queries"], "sql": jit["sql"], "communities": len(figures[code]),
+            "plans": [_explain(sql) for sql in jit["sql"]] if explain else [],
+        })  # fmt: skip
     return {
         "period": str(period),
         "communities": Community.objects.filter(buildings__isnull=False).distinct().count(),
@@ -189,13 +211,16 @@ def measure_here(repeat: int, explain: bool) -> dict:
         "visits": Visit.objects.count(),
         "field_log": FieldLogEntry.objects.count(),
         "inspections": inspected,
-        "select_one": select_one, "health": health, "metrics": measured, "run": run,
-        "given": given, "load": os.getloadavg(), "repeat": repeat,
+        "select_one": results["select_one"], "health": results["health"], "metrics": measured,
+        "run": results["run"], "given": results["given"], "load": os.getloadavg(),
+        "repeat": repeat,
     }  # fmt: skip
 
 
 def _explain(sql: str) -> str:
-    with connection.cursor() as cursor:
+    """The plan as the run executes it, without JIT."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
         return "\n".join(row[0] for row in cursor.fetchall())
 
@@ -234,8 +259,9 @@ def report(city: dict, growth: list[dict], explain: bool) -> list[str]:
         f"{city['mediations']:,} mediations, {city['visits']:,} visits, "
         f"{city['field_log']:,} field-log entries; month {city['period']}, "
         f"{city['inspections']:,} inspections",
-        f"- Each figure: median and max of {city['repeat']} timed runs after one untimed run "
-        "(“first”); × SELECT 1 and × health divide the median by a trivial query "
+        f"- Each figure: median and max of {city['repeat']} timed rounds after an untimed one; "
+        "“first” is the month's first run in the process; × SELECT 1 and × health divide the "
+        "median by a trivial query "
         f"({one['median'] * 1e3:.3f} ms) and the health check view "
         f"({health['median'] * 1e3:.2f} ms), measured in the same process",
         "",
@@ -252,15 +278,15 @@ def report(city: dict, growth: list[dict], explain: bool) -> list[str]:
         "",
         "## Each metric, all communities at once",
         "",
-        "| Metric | Code | Median s | Max s | Share of the run | × SELECT 1 | Queries | "
-        "Communities |",
-        "|---|---|--:|--:|--:|--:|--:|--:|",
+        "| Metric | Code | Median s | Max s | With JIT, median s | Share of the run | "
+        "× SELECT 1 | Queries | Communities |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for m in city["metrics"]:
         lines.append(
             f"| {m['name']} | `{m['code']}` | {_s(m['median'])} | {_s(m['max'])} | "
-            f"{100 * m['median'] / run['median']:.0f} % | {_times(m, one)} | {m['queries']} | "
-            f"{m['communities']:,} |"
+            f"{_s(m['jit'])} | {100 * m['median'] / run['median']:.0f} % | {_times(m, one)} | "
+            f"{m['queries']} | {m['communities']:,} |"
         )
     sizes = sorted([*growth, city], key=lambda size: size["communities"])
     lines += [
