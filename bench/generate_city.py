@@ -29,6 +29,7 @@ import os
 import random
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -485,6 +486,20 @@ def add_accounts(role: str, people: dict[str, list[dict[str, int]]], rng: random
         )  # fmt: skip
 
 
+def in_workers(work: Callable, plans: list, workers: int, init: Callable, arg) -> Iterator:
+    """`work(plan)` of each plan, in `workers` forked processes that each open their own database
+    connection and start with `init(arg)`, or in this one; the results as they come."""
+    if workers <= 1:
+        init(arg)
+        yield from map(work, plans)
+        return
+    connections.close_all()  # each forked worker opens its own connection
+    with multiprocessing.get_context("fork").Pool(
+        workers, initializer=init, initargs=(arg,)
+    ) as pool:
+        yield from pool.imap_unordered(work, plans)
+
+
 def analyze(*models: type[Model]) -> None:
     """Fresh statistics for the planner and a visibility map for index-only scans, after COPY
     (VACUUM cannot run in a transaction, as under pytest: there, statistics only)."""
@@ -586,15 +601,8 @@ def generate_city(*, communities: int, residents: int, workers: int, seed: int,
                 flush=True,
             )
 
-    if workers <= 1:
-        for i, plan in enumerate(todo, start=1):
-            progress(i, populate(plan, tag_ids))
-    else:
-        connections.close_all()  # each forked worker opens its own connection
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_worker_init, initargs=(tag_ids,)) as pool:
-            for i, counts in enumerate(pool.imap_unordered(_worker, todo), start=1):
-                progress(i, counts)
+    for i, counts in enumerate(in_workers(_worker, todo, workers, _worker_init, tag_ids), start=1):
+        progress(i, counts)
     load_seconds = time.perf_counter() - load_started
     vacuum_started = time.perf_counter()
     analyze(Street, Community, GridUnit, Building, Household, Resident, Resident.tags.through)

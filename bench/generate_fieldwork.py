@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import multiprocessing
 import os
 import random
 import sys
@@ -46,13 +45,14 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection, connections, transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
 from bench.generate_city import (  # noqa: E402
     add_accounts,
     analyze,
     copy_instances,
     copy_rows,
+    in_workers,
     reserve_ids,
 )
 from residents.choices import Status  # noqa: E402
@@ -317,15 +317,7 @@ def main(argv: list[str] | None = None) -> None:
     # A month before the window, so its first month has a last visit to count from.
     start = months_back(args.months + 1)
     print(f"Generating {len(plans)} communities' visits and field log from {start}.")
-    if args.workers <= 1:
-        _worker_init(start)
-        results = map(_worker, plans)
-    else:
-        connections.close_all()
-        pool = multiprocessing.get_context("fork").Pool(
-            args.workers, initializer=_worker_init, initargs=(start,)
-        )
-        results = pool.imap_unordered(_worker, plans)
+    results = in_workers(_worker, plans, args.workers, _worker_init, start)
     visits = entries = 0
     step = max(1, len(plans) // 10)
     for i, (v, e) in enumerate(results, start=1):

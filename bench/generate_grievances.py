@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import multiprocessing
 import os
 import random
 import sys
@@ -48,7 +47,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection, connections, transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
 from bench.generate_city import (  # noqa: E402
     add_accounts,
@@ -56,6 +55,7 @@ from bench.generate_city import (  # noqa: E402
     copy_instances,
     full_name,
     given_name,
+    in_workers,
     reserve_ids,
 )
 from grievances import workdays  # noqa: E402
@@ -398,15 +398,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Generating {sum(p.cases for p in plans):,} grievances in {len(plans)} communities.")
     done = 0
     step = max(1, len(plans) // 10)
-    if args.workers <= 1:
-        _worker_init(context)
-        results = map(_worker, plans)
-    else:
-        connections.close_all()
-        pool = multiprocessing.get_context("fork").Pool(
-            args.workers, initializer=_worker_init, initargs=(context,)
-        )
-        results = pool.imap_unordered(_worker, plans)
+    results = in_workers(_worker, plans, args.workers, _worker_init, context)
     for i, count in enumerate(results, start=1):
         done += count
         if i % step == 0 or i == len(plans):
