@@ -30,7 +30,7 @@ from assessments.models import (
 )
 from assessments.models.scores import WORKING
 from assessments.rules import marks
-from shequ.metrics import Figures, Period, metrics, value
+from shequ.metrics import Figures, Metric, Period, metrics, value
 from shequ.models import Community, District
 
 
@@ -72,6 +72,18 @@ def busy(district_id: int, period: Period) -> bool:
         return True
 
 
+def compute(metric: Metric, period: Period) -> Figures:
+    """A metric's figures for every community, without PostgreSQL compiling the plan to machine
+    code first (JIT): for these aggregates, run once a month, compiling cost more than it
+    saved (visits in time at 1,000 communities took half as long again with it; from 500
+    communities on, the plan's cost also turns on inlining and optimisation)."""
+    if connection.vendor != "postgresql":
+        return metric.compute(period)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        return metric.compute(period)
+
+
 def score_month(
     district: District, period: Period, *, figures: dict[str, Figures] | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -96,7 +108,7 @@ def score_month(
     with exclusive(district.pk, period):
         for done, code in enumerate(needed):
             if code not in figures:
-                figures[code] = registry[code].compute(period)
+                figures[code] = compute(registry[code], period)
             if progress:
                 progress(done + 1, steps)
         communities = list(
