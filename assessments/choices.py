@@ -28,6 +28,7 @@ class Source(models.TextChoices):
     NO_DATA = "no_data", _("本月无数据")
     INSPECTED = "inspected", _("检查评分")
     NOT_INSPECTED = "not_inspected", _("未检查")
+    APPEAL = "appeal", _("申诉调整")
 
 
 class RunState(models.TextChoices):
@@ -36,3 +37,9 @@ class RunState(models.TextChoices):
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
     SKIPPED = "skipped", _("已跳过（同一月份正在计算）")
+
+
+class AppealState(models.TextChoices):
+    PENDING = "pending", _("待处理")
+    ACCEPTED = "accepted", _("已采纳")
+    REJECTED = "rejected", _("不予采纳")

@@ -29,7 +29,7 @@ from django.db.models.functions import Rank, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.choices import Source
+from assessments.choices import Kind, Source
 from assessments.models import (
     AreaFigures,
     AssessmentMonth,
@@ -176,7 +176,8 @@ def refresh_area_figures(district: District, months: Sequence[AssessmentMonth]) 
         n, total = sums[m, s, i]
         indicators[m, s][str(i)] = [_text(total / n), *_texts(five)]
     cells = _by_area(
-        pieces.filter(source__in=[Source.INSPECTED, Source.NOT_INSPECTED])
+        # By the indicator's kind: an accepted appeal marks the part it changed as its own.
+        pieces.filter(indicator__kind=Kind.INSPECTED)
         .values_list(part_month, part_street)
         .annotate(n=Count("pk"), missing=Count("pk", filter=Q(source=Source.NOT_INSPECTED)))
     )

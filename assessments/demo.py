@@ -1,5 +1,7 @@
 """Demo rows: the district's scheme; a year of published months, so the dashboards have a
-trend, a spread and the red flag's history; this month computed.
+trend, spreads and the red flag's history; last month scored, reviewed and published with one
+appeal waiting, this month computed and waiting for the streets; and 四无 in the first two
+communities, last year's and this year's, with last year's awards partly decided.
 
 Last month is scored from the demo's own records. The eleven months before it predate them, so
 they are scored by the app's own rules from figures drawn here for each community (steady ones,
@@ -12,12 +14,28 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.db.models import F
 from django.utils import timezone
 
 from assessments.choices import Kind, Rule
-from assessments.models import Inspection, Scheme
+from assessments.models import (
+    Appeal,
+    AssessmentMonth,
+    CivilityAward,
+    FourNoRecord,
+    IndicatorScore,
+    Inspection,
+    Scheme,
+)
+from assessments.models.civility import ITEMS, Decision, Quarter, award_year
 from assessments.scoring import score_month
-from assessments.services import month_publish
+from assessments.services import month_publish, street_review, streets_to_review
+from grievances import services as desk
+from grievances.choices import Channel
+from grievances.choices import Kind as GrievanceKind
+from grievances.demo import _clock
+from grievances.models import Category
+from residents.models import FieldLogEntry
 from shequ.metrics import Figures, Period
 from shequ.models import Community, District, Role, RoleAssignment, User
 
@@ -37,6 +55,8 @@ INDICATORS = [
 
 
 def seed(district: District) -> None:
+    for community in Community.objects.filter(street__district=district).order_by("code")[:2]:
+        _four_no(community)
     if Scheme.objects.filter(district=district).exists():
         return
     this_month = Period.of(timezone.localdate())
@@ -78,8 +98,124 @@ def seed(district: District) -> None:
         Inspection.objects.filter(indicator__scheme=scheme, month=last_month.first).update(
             entered_at=entered
         )
-    month_publish(score_month(district, last_month))
+    last = score_month(district, last_month)
+    # Each street's official checked last month before the district published it; this month
+    # waits for the streets. The first community disputes one inspected score.
+    reviewer = inspector.user if inspector else None
+    for street in streets_to_review(last):
+        official = RoleAssignment.objects.filter(role=Role.OFFICIAL, street=street).first()
+        user = official.user if official else reviewer
+        if user:
+            street_review(last, street, user, "已逐个社区核对。")
+    last = month_publish(last)
     score_month(district, this_month)
+    _appeal(last)
+
+
+def _appeal(month) -> None:
+    """A community whose staff sign in to the demo disputes its lowest inspected score."""
+    staffed = RoleAssignment.objects.filter(role=Role.COMMUNITY_STAFF).values("community")
+    part = (
+        IndicatorScore.objects.filter(
+            community_score__assessment_month=month,
+            community_score__publication=month.publication,
+            community_score__community__in=staffed,
+            indicator__kind=Kind.INSPECTED,
+            score__lt=F("indicator__full_marks"),
+        )
+        .select_related("community_score")
+        .order_by("score", "pk")
+        .first()
+    )
+    if part is None:
+        return
+    community = part.community_score.community
+    staff = RoleAssignment.objects.filter(role=Role.COMMUNITY_STAFF, community=community).first()
+    Appeal.objects.create(
+        assessment_month=month, community=community, indicator=part.indicator,
+        publication=month.publication, marks_before=part.score, filed_by=staff.user,
+        reason="检查当天楼道杂物是住户搬家临时堆放，当天下午已清走，有物业登记为证。",
+    )  # fmt: skip
+
+
+# (building's place in its community, quarter, item that failed, what happened); last year's
+# and this year's quarters before the current one, the rest passed.
+LAST_YEAR_FAILURES = [(2, 3, "no_fights", "2单元301、302两户因漏水争吵，已调解。")]
+THIS_YEAR_FAILURES = [(0, 2, "no_mess", "2单元楼道堆放杂物，已联系物业清理。")]
+
+
+def _first(**assignment) -> User | None:
+    first = RoleAssignment.objects.filter(**assignment).select_related("user").order_by("pk")
+    return first.first().user if first.exists() else None
+
+
+def _record(building, place: int, quarter: Quarter, by: User, failures) -> None:
+    failed = {item: note for at, n, item, note in failures
+              if (at, n) == (place, quarter.number)}  # fmt: skip
+    kept = {item.field: item.field not in failed for item in ITEMS}
+    notes = {item.note: failed.get(item.field, "") for item in ITEMS}
+    record = FourNoRecord.objects.create(
+        community=building.community, building=building, year=quarter.year,
+        quarter=quarter.number, entered_by=by, **kept, **notes,
+    )  # fmt: skip
+    # Entered in the last days of the quarter, as grid workers do.
+    entered = quarter.end - datetime.timedelta(hours=8)
+    FourNoRecord.objects.filter(pk=record.pk).update(entered_at=min(entered, timezone.now()))
+
+
+def _four_no(community: Community) -> None:
+    staff = _first(role=Role.COMMUNITY_STAFF, community=community)
+    buildings = list(community.buildings.select_related("grid_unit").order_by("sort_key"))
+    if not (staff and buildings) or FourNoRecord.objects.filter(community=community).exists():
+        return
+    current, year = Quarter.current(), award_year()
+    for place, building in enumerate(buildings):
+        # The building's grid worker, or staff where its grid unit has none.
+        grid_worker = _first(role=Role.GRID_WORKER, grid_unit=building.grid_unit) or staff
+        for n in (1, 2, 3, 4):
+            _record(building, place, Quarter(year, n), grid_worker, LAST_YEAR_FAILURES)
+        # This quarter the first two buildings are in; the others are still to do.
+        for n in range(1, current.number + (place < 2)):
+            quarter = Quarter(current.year, n)
+            _record(building, place, quarter, grid_worker, THIS_YEAR_FAILURES)
+    _disputes_and_mentions(community, buildings, staff, year)
+    for building in buildings[:2]:
+        CivilityAward.objects.create(
+            community=community, year=year, building=building, decision=Decision.CONFIRMED,
+            decided_by=staff,
+        )  # fmt: skip
+    first = buildings[0]
+    for n, household in enumerate(first.households.order_by("unit", "room")):
+        declined = n == 3
+        CivilityAward.objects.create(
+            community=community, year=year, building=first, household=household,
+            decision=Decision.DECLINED if declined else Decision.CONFIRMED, decided_by=staff,
+            reason="多次在楼道堆放杂物，劝导后仍未改正。" if declined else "",
+        )  # fmt: skip
+
+
+def _disputes_and_mentions(community, buildings, staff, year: int) -> None:
+    """Last year a head of household in the last building brought a dispute to the desk (their
+    household is no candidate), and a field-log entry named someone of the second building."""
+    last = buildings[-1].households.exclude(head=None).order_by("unit", "room").first()
+    if last is not None:
+        moment = datetime.datetime(year, 6, 12, 9, 30, tzinfo=timezone.get_current_timezone())
+        with _clock(moment):
+            desk.grievance_register(
+                community=community, category=Category.objects.get(code="neighbours"),
+                kind=GrievanceKind.DISPUTE, channel=Channel.VISIT, title="与对门邻居因噪音争执",
+                description="对门邻居夜间噪音大，协商未果，请社区调解。", by=staff,
+                building=buildings[-1], resident=last.head,
+            )  # fmt: skip
+    mentioned = buildings[1].households.exclude(head=None).order_by("unit", "room").first()
+    if mentioned is not None:
+        entry = FieldLogEntry.objects.create(
+            community=community, grid_unit=buildings[1].grid_unit, building=buildings[1],
+            author=_first(role=Role.GRID_WORKER, grid_unit=buildings[1].grid_unit) or staff,
+            date=datetime.date(year, 9, 8),
+            seen="楼道内有住户私拉电线给电动车充电", done="已劝导拆除，讲解消防安全",
+        )  # fmt: skip
+        entry.residents.add(mentioned.head)
 
 
 HISTORY = 11  # months published before last month
@@ -128,7 +264,13 @@ def _history(district: District, scheme: Scheme, months: list[Period], official:
         Inspection.objects.filter(pk__in=late).update(
             entered_at=deadline + datetime.timedelta(days=4)
         )
-        month_publish(score_month(district, period, figures=figures))
+        month = month_publish(score_month(district, period, figures=figures))
+        # Published on the 10th of the next month, its appeals long closed.
+        published = datetime.datetime.combine(period.following.first, datetime.time(9), zone)
+        AssessmentMonth.objects.filter(pk=month.pk).update(
+            published_at=published + datetime.timedelta(days=9),
+            appeals_until=period.following.first + datetime.timedelta(days=16),
+        )
 
 
 def _near(rng: random.Random, share: float) -> float:

@@ -29,6 +29,7 @@ import os
 import random
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, connections, transaction  # noqa: E402
 from django.db.models import Model  # noqa: E402
 
@@ -57,7 +59,7 @@ from residents.choices import (  # noqa: E402
 from residents.models import Building, Household, Resident, ResidentTag  # noqa: E402
 from shequ.demo import seed_hierarchy  # noqa: E402
 from shequ.id_numbers import check_digit  # noqa: E402
-from shequ.models import Community, GridUnit, Street  # noqa: E402
+from shequ.models import Community, GridUnit, RoleAssignment, Street, User  # noqa: E402
 from shequ.validators import natural_sort_key  # noqa: E402
 
 COMMUNITIES_PER_STREET = 50
@@ -169,6 +171,10 @@ def given_name(rng: random.Random, male: bool) -> str:
     pool = GIVEN_MALE if male else GIVEN_FEMALE
     first = rng.choice(pool + GIVEN_EITHER)
     return first if rng.random() < 0.3 else first + rng.choice(pool)
+
+
+def full_name(rng: random.Random) -> str:
+    return rng.choices(SURNAMES, SURNAME_WEIGHTS)[0] + given_name(rng, rng.random() < 0.5)
 
 
 def family(rng: random.Random, size: int) -> list[Person]:
@@ -463,6 +469,46 @@ def write_community(rows: CommunityRows) -> None:
         )
 
 
+def add_accounts(role: str, people: dict[str, list[dict[str, int]]], rng: random.Random) -> None:
+    """The city's workers: an account per username, with `role` in each of its scopes (as
+    `{"grid_unit_id": 5}`), and a password nobody can use. A username that exists is kept."""
+    with transaction.atomic():
+        User.objects.bulk_create(
+            [User(username=username, name=full_name(rng), password=make_password(None))
+             for username in people],
+            ignore_conflicts=True, batch_size=2000,
+        )  # fmt: skip
+        ids = dict(User.objects.filter(username__in=list(people)).values_list("username", "pk"))
+        RoleAssignment.objects.bulk_create(
+            [RoleAssignment(user_id=ids[username], role=role, **scope)
+             for username, scopes in people.items() for scope in scopes],
+            ignore_conflicts=True, batch_size=2000,
+        )  # fmt: skip
+
+
+def in_workers(work: Callable, plans: list, workers: int, init: Callable, arg) -> Iterator:
+    """`work(plan)` of each plan, in `workers` forked processes that each open their own database
+    connection and start with `init(arg)`, or in this one; the results as they come."""
+    if workers <= 1:
+        init(arg)
+        yield from map(work, plans)
+        return
+    connections.close_all()  # each forked worker opens its own connection
+    with multiprocessing.get_context("fork").Pool(
+        workers, initializer=init, initargs=(arg,)
+    ) as pool:
+        yield from pool.imap_unordered(work, plans)
+
+
+def analyze(*models: type[Model]) -> None:
+    """Fresh statistics for the planner and a visibility map for index-only scans, after COPY
+    (VACUUM cannot run in a transaction, as under pytest: there, statistics only)."""
+    vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"{vacuum} {model._meta.db_table}")
+
+
 def populate(plan: CommunityPlan, tag_ids: dict[str, int]) -> tuple[int, int, int]:
     rows = generate_community(plan, tag_ids)
     write_community(rows)
@@ -555,24 +601,12 @@ def generate_city(*, communities: int, residents: int, workers: int, seed: int,
                 flush=True,
             )
 
-    if workers <= 1:
-        for i, plan in enumerate(todo, start=1):
-            progress(i, populate(plan, tag_ids))
-    else:
-        connections.close_all()  # each forked worker opens its own connection
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_worker_init, initargs=(tag_ids,)) as pool:
-            for i, counts in enumerate(pool.imap_unordered(_worker, todo), start=1):
-                progress(i, counts)
+    for i, counts in enumerate(in_workers(_worker, todo, workers, _worker_init, tag_ids), start=1):
+        progress(i, counts)
     load_seconds = time.perf_counter() - load_started
     vacuum_started = time.perf_counter()
+    analyze(Street, Community, GridUnit, Building, Household, Resident, Resident.tags.through)
     with connection.cursor() as cursor:
-        # Fresh statistics for the planner and a visibility map for index-only scans (VACUUM
-        # cannot run in a transaction, as under pytest: there, statistics only).
-        vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-        tables = (Street, Community, GridUnit, Building, Household, Resident, Resident.tags.through)
-        for model in tables:
-            cursor.execute(f"{vacuum} {model._meta.db_table}")
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         size = cursor.fetchone()[0]
     total = time.perf_counter() - started

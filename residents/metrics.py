@@ -3,7 +3,7 @@ the field log grid workers keep."""
 
 import datetime
 
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from residents.choices import Status
@@ -15,26 +15,19 @@ from shequ.models import Role, RoleAssignment
 def must_visit(period: Period):
     """Living residents with a must-visit tag (三必访), each with the shortest period among their
     tags and their household's last visit by the end of the month."""
+    tagged = Resident.tags.through.objects.filter(residenttag__visit_every_days__isnull=False)
     shortest = (
-        Resident.tags.through.objects.filter(
-            resident=OuterRef("pk"), residenttag__visit_every_days__isnull=False
-        )
+        tagged.filter(resident=OuterRef("pk"))
         .order_by()
         .values("resident")
         .annotate(days=Min("residenttag__visit_every_days"))
         .values("days")
     )
-    last_visit = (
-        Visit.objects.filter(household=OuterRef("household"), visited_on__lte=period.last)
-        .order_by()
-        .values("household")
-        .annotate(last=Max("visited_on"))
-        .values("last")
-    )
     return (
-        Resident.objects.filter(status=Status.LIVING)
-        .annotate(period_days=Subquery(shortest), last_visit=Subquery(last_visit))
-        .filter(period_days__isnull=False)
+        # The tagged residents first: asking every living resident for a shortest period
+        # probed the tags 982,000 times at a million residents, three quarters of the month's run.
+        Resident.objects.filter(status=Status.LIVING, pk__in=tagged.values("resident"))
+        .annotate(period_days=Subquery(shortest), last_visit=Visit.last_of_household(period.last))
         .order_by()
     )
 

@@ -62,3 +62,25 @@ def query_month(request: HttpRequest, name: str) -> datetime.date | None:
     if not (1900 <= year <= 2999 and 1 <= month <= 12):
         return None
     return datetime.date(year, month, 1)
+
+
+def _year(text: str) -> int | None:
+    if len(text) != 4 or not (text.isascii() and text.isdigit()):
+        return None
+    year = int(text)
+    return year if 1900 <= year <= 2999 else None
+
+
+def query_year(request: HttpRequest, name: str) -> int | None:
+    """`2026` as that year, or None for anything else (junk, a year before 1900 or after
+    2999)."""
+    return _year(request.GET.get(name, "").strip())
+
+
+def query_quarter(request: HttpRequest, name: str) -> tuple[int, int] | None:
+    """`2026-4` as (2026, 4), the year and its fourth quarter, or None for anything else
+    (junk, quarter 5, a year out of range)."""
+    year, dash, quarter = request.GET.get(name, "").strip().partition("-")
+    if not dash or quarter not in ("1", "2", "3", "4") or (number := _year(year)) is None:
+        return None
+    return number, int(quarter)

@@ -41,6 +41,7 @@ from tests.factories import (
     VisitFactory,
     add_photo,
     assign,
+    png_bytes,
     register_grievance,
     valid_id_number,
 )
@@ -116,6 +117,7 @@ def world(db, request) -> World:
     world.olive = UserFactory(username="olive", name="奥利芙")
     assign(world.olive, Role.OFFICIAL, other.street.district)
     _score_assessments(world)
+    _record_four_no(world)
     return world
 
 
@@ -123,13 +125,14 @@ def _score_assessments(world: World) -> None:
     """Each district's scheme (a computed and an inspected indicator): last month scored and
     published, this month computed and not yet published; the inspected indicator scored in
     both months for alice's and charlie's communities by their districts' officials (bob,
-    olive)."""
+    olive); alice's community has appealed last month's computed indicator."""
     from decimal import Decimal
 
+    from django.core.files.base import ContentFile
     from django.utils import timezone
 
     from assessments.choices import Kind
-    from assessments.models import Inspection, Scheme
+    from assessments.models import Appeal, EvidencePhoto, IndicatorScore, Inspection, Scheme
     from assessments.scoring import score_month
     from assessments.services import month_publish
     from shequ.metrics import Period
@@ -158,6 +161,68 @@ def _score_assessments(world: World) -> None:
             )  # fmt: skip
         month_publish(score_month(district, last_month))
         score_month(district, this_month)
+    # alice's community disputes last month's computed indicator, with a photo.
+    part = IndicatorScore.objects.get(
+        community_score__community=world.community, community_score__publication=1,
+        indicator__kind=Kind.COMPUTED, community_score__assessment_month__month=last_month.first,
+    )  # fmt: skip
+    appeal = Appeal.objects.create(
+        assessment_month=part.community_score.assessment_month, community=world.community,
+        indicator=part.indicator, publication=1, marks_before=part.score, filed_by=world.alice,
+        reason="两件诉求因系统故障晚登记，实际按时办结。",
+    )  # fmt: skip
+    EvidencePhoto.objects.create(
+        community=world.community, appeal=appeal,
+        image=ContentFile(png_bytes(), name="photo.png"),
+    )  # fmt: skip
+
+
+def four_no_year(building, entered_by, year: int, failed: dict[int, str] | None = None) -> None:
+    """四无 records of every quarter of the year, all passed but the quarters in `failed`, where
+    quarrels (无口角打架) failed with the note given."""
+    from assessments.models import FourNoRecord
+
+    failed = failed or {}
+    for quarter in (1, 2, 3, 4):
+        FourNoRecord.objects.create(
+            community=building.community, building=building, year=year, quarter=quarter,
+            no_mess=True, no_vice=True, no_theft_or_fire=True, no_fights=quarter not in failed,
+            no_fights_note=failed.get(quarter, ""), entered_by=entered_by,
+        )  # fmt: skip
+
+
+def _record_four_no(world: World) -> None:
+    """Last year gina's building kept the four-no target in every quarter, and staff (alice)
+    confirmed it 文明楼院 and its first household 文明户; greg's building failed the last
+    quarter. This quarter each grid worker has recorded a failure, whose note names the
+    building (and greg's carries his grid's secret)."""
+    from assessments.models import CivilityAward
+    from assessments.models.civility import Decision, award_year
+
+    year = award_year()
+    first, second = world.buildings
+    four_no_year(first, world.gina, year)
+    four_no_year(second, world.greg, year, failed={4: f"{GRID2_SECRET}两户打架"})
+    for household in (None, world.households[0]):
+        CivilityAward.objects.create(
+            community=world.community, year=year, building=first, household=household,
+            decision=Decision.CONFIRMED, decided_by=world.alice,
+        )  # fmt: skip
+    four_no_now(first, world.gina, f"{first.address}楼道堆放纸箱")
+    four_no_now(second, world.greg, f"{GRID2_SECRET}楼道堆放纸箱")
+
+
+def four_no_now(building, entered_by, note: str) -> None:
+    """This quarter's record of the building: dirt or mess (无脏乱差) failed, with the note."""
+    from assessments.models import FourNoRecord
+    from assessments.models.civility import Quarter
+
+    now = Quarter.current()
+    FourNoRecord.objects.create(
+        community=building.community, building=building, year=now.year, quarter=now.number,
+        no_mess=False, no_mess_note=note, no_vice=True, no_theft_or_fire=True, no_fights=True,
+        entered_by=entered_by,
+    )  # fmt: skip
 
 
 def _register_households(world: World) -> None:
@@ -305,6 +370,10 @@ def other_scopes(world) -> World:
                  residents=[world.residents[2], world.residents[0]])  # fmt: skip
     add_photo(register_grievance(world.other_community, title=f"{OTHER_SECRET}诉求",
                                  building=building))  # fmt: skip
+    from assessments.models.civility import award_year
+
+    four_no_year(building, world.charlie, award_year())
+    four_no_now(building, world.charlie, f"{OTHER_SECRET}楼道堆放纸箱")
     add_photo(register_grievance(world.community, title=f"{GRID2_SECRET}诉求",
                                  building=building2))  # fmt: skip
 

@@ -35,13 +35,20 @@ class StreetFactory(DjangoModelFactory):
     code = factory.LazyAttributeSequence(lambda o, n: f"{o.district.code}{n % 999 + 1:03d}")
 
 
+def free_community_code(street: Street) -> str:
+    """The street's lowest community code not taken: a number from a sequence shared by every
+    test would sooner or later repeat the code a fixture gave a community by hand."""
+    taken = set(Community.objects.filter(street=street).values_list("code", flat=True))
+    return next(c for n in range(1, 1000) if (c := f"{street.code}{n:03d}") not in taken)
+
+
 class CommunityFactory(DjangoModelFactory):
     class Meta:
         model = Community
 
     street = factory.SubFactory(StreetFactory)
     name = factory.Sequence(lambda n: f"测试{n}社区")
-    code = factory.LazyAttributeSequence(lambda o, n: f"{o.street.code}{n % 199 + 1:03d}")
+    code = factory.LazyAttribute(lambda o: free_community_code(o.street))
 
 
 class GridUnitFactory(DjangoModelFactory):

@@ -240,8 +240,12 @@ def probes(
             # The view's own queryset says which rows its pages are for (the mediation pages
             # are for disputes only); the model's manager when the parameter names another model.
             view_rows = getattr(route.view_class, "queryset", None)
-            base = view_rows.all() if getattr(view_rows, "model", None) is model else model.objects
-            rows = list(base.visible_to(owner, _action(route)).order_by("pk"))
+            own_rows = getattr(view_rows, "model", None) is model
+            base = view_rows.all() if own_rows else model.objects
+            # A row of another model is what the page adds to or acts on (the indicator score an
+            # appeal disputes): the owner reads it, and the view decides what may be changed.
+            action = _action(route) if own_rows else VIEW
+            rows = list(base.visible_to(owner, action).order_by("pk"))
             candidates[param] = rows[:ROWS_PER_ROUTE]
         else:
             if candidates and not all(candidates.values()):
@@ -290,7 +294,10 @@ def _leaked(text: str, secrets: Iterable[str]) -> list[str]:
 
 # -- query parameters -------------------------------------------------------------------------
 
-_GET_READ = re.compile(r"""GET(?:\.get\(|\[)\s*["'](\w+)["']""")
+_GET_READ = re.compile(
+    r"""(?:GET(?:\.get\(|\[)|query_(?:row|int|month|text)\(\s*(?:self\.)?request,)\s*["'](\w+)["']"""
+)
+_CALL = re.compile(r"\b(\w+)\(")
 _FILTERSET_OF_GET = re.compile(r"(\w+FilterSet)\(\s*(?:self\.)?request\.GET")
 
 
@@ -308,6 +315,15 @@ def _project_classes(view) -> list[type]:
     return own
 
 
+def _project_function(candidate) -> bool:
+    if not inspect.isfunction(candidate):
+        return False
+    path = Path(inspect.getsourcefile(candidate) or "").resolve()
+    return path.is_relative_to(Path(settings.BASE_DIR).resolve()) and (
+        "site-packages" not in path.parts and "tests" not in path.parts
+    )
+
+
 def params_read(route: Route) -> dict[str, type[models.Model] | None]:
     """Query parameters a view reads, with the model whose id each holds (None: not an id)."""
     view = route.view_class
@@ -316,10 +332,14 @@ def params_read(route: Route) -> dict[str, type[models.Model] | None]:
     found: dict[str, type[models.Model] | None] = {}
     filtersets = [getattr(view, "filterset_class", None)]
     for klass in _project_classes(view):
+        module = sys.modules[klass.__module__]
         source = inspect.getsource(klass)
+        # The project's functions the view calls read parameters for it too (a district and
+        # month shared by several pages): one level down.
+        helpers = {getattr(module, name, None) for name in _CALL.findall(source)}
+        source += "".join(inspect.getsource(f) for f in helpers if _project_function(f))
         for name in _GET_READ.findall(source):
             found[name] = _id_model(_model_named(name))
-        module = sys.modules[klass.__module__]
         filtersets += [getattr(module, name, None) for name in _FILTERSET_OF_GET.findall(source)]
     for filterset in filter(None, filtersets):
         model = filterset._meta.model

@@ -1,3 +1,5 @@
+from assessments.models.appeals import Appeal, EvidencePhoto, StreetReview
+from assessments.models.civility import CivilityAward, FourNoRecord
 from assessments.models.figures import AreaFigures
 from assessments.models.schemes import Indicator, Scheme
 from assessments.models.scores import (
@@ -9,12 +11,17 @@ from assessments.models.scores import (
 )
 
 __all__ = [
+    "Appeal",
     "AreaFigures",
     "AssessmentMonth",
+    "CivilityAward",
     "CommunityScore",
+    "EvidencePhoto",
+    "FourNoRecord",
     "Indicator",
     "IndicatorScore",
     "Inspection",
     "Scheme",
     "ScoringRun",
+    "StreetReview",
 ]

@@ -39,6 +39,11 @@ class Scheme(ScopedModel):
         _("检查评分截止日"), default=5, validators=[MinValueValidator(1), MaxValueValidator(28)],
         help_text=_("每月的检查评分须在次月这一天（含）之前录入，逾期和缺漏的会标出。"),
     )  # fmt: skip
+    appeal_working_days = models.PositiveSmallIntegerField(
+        _("申诉期限（工作日）"), default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("发布后社区可在这么多个工作日内（含）对单项指标提出申诉。"),
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_district = "district"

@@ -51,6 +51,8 @@ class AssessmentMonth(ScopedModel):
     publication = models.PositiveSmallIntegerField(_("发布次数"), default=0)
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    # Set by the first publication; a re-publication after an appeal does not reopen appeals.
+    appeals_until = models.DateField(_("申诉截止日"), null=True, blank=True)
 
     scope_district = "district"
     # Officials of the district run and publish; everyone in it reads where the month stands.
@@ -108,6 +110,17 @@ class CommunityScore(ScopedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("assessments:score", args=[self.pk])
+
+    @property
+    def open_to_appeal(self) -> bool:
+        """A community appeals its month's last publication until the appeal period ends."""
+        month = self.assessment_month
+        return (
+            month.state == MonthState.PUBLISHED
+            and self.publication == month.publication
+            and month.appeals_until is not None
+            and timezone.localdate() <= month.appeals_until
+        )
 
 
 class IndicatorScore(ScopedModel):

@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 from assessments.choices import Kind, MonthState, RunState
 from assessments.dashboards import red_flags
 from assessments.models import (
+    Appeal,
     AssessmentMonth,
     CommunityScore,
     IndicatorScore,
@@ -29,11 +30,11 @@ from assessments.models import (
 from assessments.models.scores import WORKING
 from assessments.red_flags import held_by
 from assessments.scoring import busy, last_month
-from assessments.services import month_publish
+from assessments.services import month_publish, streets_to_review
 from assessments.tables import PartsTable, RankingTable
 from assessments.tasks import score_run
 from shequ.metrics import Period, metrics
-from shequ.models import District, Role
+from shequ.models import District, Role, Street
 from shequ.models.scoping import CHANGE, scope_of
 from shequ.params import query_month, query_row
 from shequ.views.generic import ObjectDetailView, ScopedMixin
@@ -53,6 +54,29 @@ def shown_publication(month: AssessmentMonth, user) -> int | None:
     if month.publication:
         return month.publication
     return WORKING if user.is_superuser or Role.OFFICIAL in scope_of(user).roles else None
+
+
+def month_url(district_id: int, month: datetime.date) -> str:
+    return f"{reverse('assessments:month')}?district={district_id}&month={month:%Y-%m}"
+
+
+def reviews_street(user, street: Street) -> bool:
+    """Officials check the communities of their street, or of any street of their district."""
+    if user.is_superuser:
+        return True
+    scope = scope_of(user)
+    officials = frozenset({Role.OFFICIAL})
+    return street.pk in scope.ids(officials, "street") or street.district_id in scope.ids(
+        officials, "district"
+    )
+
+
+def files_appeals(user, community_id: int) -> bool:
+    """A community's own staff appeal its scores (and administrators, who may do anything)."""
+    if user.is_superuser:
+        return True
+    staff = frozenset({Role.COMMUNITY_STAFF})
+    return community_id in scope_of(user).ids(staff, "community")
 
 
 def district_and_month(request, default: datetime.date) -> tuple[QuerySet, District, Period]:
@@ -84,6 +108,7 @@ class MonthView(ScopedMixin, TemplateView):
             )
         # The red flags are the published month's, never the working copy's.
         flags = red_flags(user, district, [month]) if publication else []
+        reviews = self.reviews(month) if month and publication == WORKING else None
         run = ScoringRun.objects.filter(district=district, month=period.first).first()
         interrupted = bool(run and run.state == RunState.RUNNING and not busy(district.pk, period))
         return super().get_context_data(
@@ -96,12 +121,22 @@ class MonthView(ScopedMixin, TemplateView):
             publication=publication,
             table=RankingTable(scores, request=request, flags=held_by(flags)),
             flags=flags,
+            reviews=reviews,
+            reviewed=sum(1 for _street, review, _may in reviews or () if review),
             run=run,
             interrupted=interrupted,
             may_run=runs_district(user, district)
             and not (month and month.state == MonthState.PUBLISHED),
             **kwargs,
         )
+
+    def reviews(self, month: AssessmentMonth) -> list[tuple]:
+        """Each street of the month with its review, if any, and whether this user may give it."""
+        given = {r.street_id: r for r in month.reviews.select_related("reviewed_by")}
+        return [
+            (street, given.get(street.pk), reviews_street(self.request.user, street))
+            for street in streets_to_review(month).order_by("code", "pk")
+        ]
 
     def get_template_names(self):
         if self.request.headers.get("HX-Request") and self.request.GET.get("part") == "run":
@@ -124,8 +159,7 @@ class MonthActionView(ScopedMixin, View):
         assessment = AssessmentMonth.objects.filter(district=district, month=month).first()
         level, message = self.take(district, Period(month), assessment)
         messages.add_message(request, level, message)
-        back = f"{reverse('assessments:month')}?district={district.pk}&month={month:%Y-%m}"
-        return HttpResponseRedirect(back)
+        return HttpResponseRedirect(month_url(district.pk, month))
 
     def take(self, district, period: Period, assessment) -> tuple[int, str]:
         raise NotImplementedError
@@ -159,6 +193,8 @@ class PublishView(MonthActionView):
             return messages.ERROR, _("这个月还没有计算，不能发布。")
         if assessment.state == MonthState.PUBLISHED:
             return messages.INFO, _("这个月的考核已经发布过了。")
+        if assessment.state != MonthState.REVIEWED:
+            return messages.ERROR, _("还有街道没有审核这个月的得分，审核完才能发布。")
         if busy(district.pk, period):
             return messages.INFO, _("这个月正在计算，请计算完成后再发布。")
         month_publish(assessment)
@@ -181,9 +217,24 @@ class ScoreDetailView(ObjectDetailView):
             .select_related("indicator")
             .order_by("indicator__order", "indicator__pk")
         )
-        return super().get_context_data(
-            table=PartsTable(parts, request=self.request, registry=metrics()), **kwargs
-        )
+        score, user = self.object, self.request.user
+        month = score.assessment_month
+        appeals = {
+            appeal.indicator_id: appeal
+            for appeal in Appeal.objects.visible_to(user).filter(
+                assessment_month=month, community=score.community_id
+            )
+        }
+        may_appeal = score.open_to_appeal and files_appeals(user, score.community_id)
+        latest = None
+        if score.publication and score.publication != month.publication:
+            latest = CommunityScore.objects.filter(
+                assessment_month=month, community=score.community_id,
+                publication=month.publication,
+            ).first()  # fmt: skip
+        table = PartsTable(parts, request=self.request, registry=metrics(), appeals=appeals,
+                           may_appeal=may_appeal)  # fmt: skip
+        return super().get_context_data(table=table, latest=latest, **kwargs)
 
 
 class RecordsView(ScopedMixin, TemplateView):

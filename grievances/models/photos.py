@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,3 +40,6 @@ class Photo(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.grievance_id}/{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("grievances_public:photo", args=[self.pk])

@@ -11,36 +11,11 @@ from django.utils.translation import gettext_lazy
 from grievances.choices import Kind, Rating
 from grievances.models import Category
 from grievances.models.cases import _CODE_ALPHABET, CODE_LENGTH
-from grievances.public.images import MAX_PHOTOS, cleaned_photo
 from residents.models import Building
 from shequ.chinese import in_page_script
 from shequ.forms import CleanInputMixin, MobileField
+from shequ.images import PhotosField
 from shequ.models import Community
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Up to three pictures in one input, each re-encoded without its metadata."""
-
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
-        )
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if len(uploads) > MAX_PHOTOS:
-            raise ValidationError(_("最多上传 3 张照片。"))
-        cleaned = []
-        for upload in uploads:
-            if not hasattr(upload, "size"):
-                raise ValidationError(_("照片上传失败，请重新选择。"))
-            cleaned.append(cleaned_photo(upload))
-        return cleaned
 
 
 def _question_field(question: dict) -> forms.Field:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +30,7 @@ from grievances.public.forms import (
     normalize_code,
 )
 from grievances.public.qr import qr_svg
+from shequ.images import photo_response
 from shequ.models import Community, Role
 from shequ.models.scoping import CHANGE
 from shequ.net import client_ip
@@ -319,16 +319,4 @@ class PhotoView(ScopedMixin, View):
     def get(self, request, pk: int):
         visible = Grievance.objects.visible_to(request.user)
         photo = get_object_or_404(Photo.objects.filter(grievance__in=visible), pk=pk)
-        try:
-            handle = photo.image.open("rb")
-        except FileNotFoundError as missing:
-            raise Http404 from missing
-        response = FileResponse(handle, content_type=_content_type(photo.image.name))
-        response["Cache-Control"] = "private, max-age=3600"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
-
-
-def _content_type(name: str) -> str:
-    extension = name.rsplit(".", 1)[-1].lower()
-    return {"png": "image/png", "webp": "image/webp"}.get(extension, "image/jpeg")
+        return photo_response(photo.image)

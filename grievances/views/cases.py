@@ -77,6 +77,7 @@ class GrievanceDetailView(ObjectDetailView):
             field_log_entry=_visible(FieldLogEntry, case.field_log_entry_id, user),
             merged_into=_visible(Grievance, case.merged_into_id, user),
             merged=Grievance.objects.visible_to(user).filter(merged_into=case),
+            photos=case.photos.all(),
             mediation=self.mediation_link(case, held),
             **kwargs,
         )

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,9 +53,20 @@ class Visit(ScopedModel):
         verbose_name = _("走访记录")
         verbose_name_plural = _("走访记录")
         ordering = ["-visited_on", "-pk"]
+        # A household's last visit, read backwards: one index entry for each resident asking
+        # (the must-visit list, the monthly assessment's visits in time).
+        indexes = [models.Index(fields=["household", "visited_on"], name="visit_household_date")]
 
     def __str__(self) -> str:
         return f"{self.visited_on:%Y-%m-%d} {self.household}"
+
+    @classmethod
+    def last_of_household(cls, until: datetime.date | None = None) -> Subquery:
+        """The date of the newest visit to the outer row's household, up to `until`."""
+        visits = cls.objects.filter(household=OuterRef("household"))
+        if until is not None:
+            visits = visits.filter(visited_on__lte=until)
+        return Subquery(visits.order_by("-visited_on").values("visited_on")[:1])
 
     def get_absolute_url(self) -> str:
         return reverse("residents:visit_detail", args=[self.pk])

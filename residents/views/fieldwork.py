@@ -3,7 +3,7 @@
 import datetime
 
 from django.contrib import messages
-from django.db.models import Max, Min, OuterRef, Q, Subquery
+from django.db.models import Min, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -71,13 +71,6 @@ class VisitUpdateView(ObjectUpdateView):
 def due_visits(residents, today: datetime.date):
     """Residents with must-visit tags whose household has not been visited within the shortest
     period among their tags (三必访/四个必访). Periods are few, so each becomes one OR branch."""
-    last_visit = (
-        Visit.objects.filter(household=OuterRef("household"))
-        .order_by()
-        .values("household")
-        .annotate(last=Max("visited_on"))
-        .values("last")
-    )
     periods = ResidentTag.objects.filter(visit_every_days__isnull=False).values_list(
         "visit_every_days", flat=True
     )
@@ -86,7 +79,7 @@ def due_visits(residents, today: datetime.date):
         overdue |= Q(period=days, last_visit__lt=today - datetime.timedelta(days=days))
     return (
         residents.filter(status=Status.LIVING, tags__visit_every_days__isnull=False)
-        .annotate(period=Min("tags__visit_every_days"), last_visit=Subquery(last_visit))
+        .annotate(period=Min("tags__visit_every_days"), last_visit=Visit.last_of_household())
         .filter(overdue)
         .order_by("last_visit", "household_id", "pk")
     )

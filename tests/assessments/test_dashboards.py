@@ -191,7 +191,9 @@ def test_every_page_costs_the_same_queries_for_one_community_or_thirty(client, w
     publish(world, EARLIER, {world.community: (None, 6)})
     client.force_login(world.bob)
     trend = f"{TREND}?community={world.community.pk}"
-    few = {url: _queries(client, url) for url in [*PAGES, trend]}
+    # 月考核 of a published month, with its red flags.
+    month = f"{reverse('assessments:month')}?month={LAST}"
+    few = {url: _queries(client, url) for url in [*PAGES, trend, month]}
     client.force_login(world.alice)
     few_alice = {url: _queries(client, url)[0] for url in (TREND, BREAKDOWN)}
 
@@ -200,7 +202,7 @@ def test_every_page_costs_the_same_queries_for_one_community_or_thirty(client, w
     for period in (EARLIER.previous, EARLIER, LAST):
         publish(world, period, {world.community: (None, 8), **cells})
     client.force_login(world.bob)
-    many = {url: _queries(client, url) for url in [*PAGES, trend]}
+    many = {url: _queries(client, url) for url in [*PAGES, trend, month]}
     assert {url: n for url, (n, _rows) in many.items()} == {
         url: n for url, (n, _rows) in few.items()
     }

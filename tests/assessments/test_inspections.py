@@ -4,12 +4,15 @@ late shows; the month's ranking takes the score when it is computed again."""
 import datetime
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Inspection, Scheme
 from assessments.scoring import score_month
+from assessments.services import month_publish
 from shequ.metrics import Period
+from tests.factories import png_bytes
 
 ADD = reverse("assessments:inspection_add")
 GRID = reverse("assessments:inspections")
@@ -31,14 +34,17 @@ def test_an_official_enters_an_inspection_and_the_month_takes_it(client, world):
     client.force_login(world.bob)
     form = client.get(ADD, {"community": world.community.pk, "indicator": tidy.pk,
                             "month": str(EARLIER)})  # fmt: skip
-    assert form.status_code == 200
+    assert form.status_code == 200 and 'enctype="multipart/form-data"' in form.content.decode()
     response = client.post(ADD, {
         "month": str(EARLIER), "community": world.community.pk, "indicator": tidy.pk,
         "score": "7.5", "evidence": "2号楼楼道堆放纸箱。",
+        "photos": [SimpleUploadedFile("纸箱.png", png_bytes(), "image/png")],
     })  # fmt: skip
     assert response.status_code == 302
     found = Inspection.objects.get(month=EARLIER.first, community=world.community)
     assert (found.score, found.inspector) == (Decimal("7.5"), world.bob)
+    photo = found.photos.get()
+    assert photo.community == world.community
     grid = client.get(GRID, {"month": str(EARLIER)}).content.decode()
     assert "7.50" in grid and "逾期录入" in grid  # entered today, long after that month's deadline
     score_month(world.district, EARLIER)
@@ -46,6 +52,13 @@ def test_an_official_enters_an_inspection_and_the_month_takes_it(client, world):
         publication=0, assessment_month__month=EARLIER.first
     )
     assert score.parts.get(indicator=tidy).score == Decimal("7.50")
+    # What the inspector found, photo included, is behind the score for the community to see.
+    published = month_publish(score.assessment_month).scores.get(
+        community=world.community, publication=1
+    )
+    client.force_login(world.alice)
+    url = reverse("assessments:records", args=[published.pk, tidy.pk])
+    assert photo.get_absolute_url() in client.get(url).content.decode()
 
 
 def test_bad_scores_and_frozen_months_are_refused_in_place(client, world):

@@ -11,11 +11,12 @@ from django.db.models import Sum
 
 from bench.generate_city import generate_city
 from bench.generate_grievances import main as generate_grievances
-from grievances.choices import Channel, Kind, State
-from grievances.models import Category, Grievance, GrievanceEvent, GrievanceMonth
+from grievances.choices import Channel, EventKind, Kind, State
+from grievances.models import Category, Grievance, GrievanceEvent, GrievanceMonth, Mediation
+from grievances.models.mediation import Outcome, Side
 from grievances.services import grievance_register
 from shequ import personal_data
-from shequ.models import Community, Role
+from shequ.models import Community, Role, RoleAssignment
 from tests.factories import UserFactory, assign
 
 pytestmark = [
@@ -73,3 +74,30 @@ def test_every_case_ends_its_timeline_in_its_own_state_with_its_phone_protected(
 def test_the_officials_monthly_figures_count_every_case(register):
     received = GrievanceMonth.objects.aggregate(total=Sum("received"))["total"]
     assert received == Grievance.objects.count()
+
+
+def test_disputes_are_mediated_by_their_communitys_staff_within_the_cases_timeline(register):
+    mediations = Mediation.objects.select_related("grievance").prefetch_related(
+        "parties", "sessions", "grievance__events"
+    )
+    assert mediations.count() > 10
+    assert {m.grievance.kind for m in mediations} == {Kind.DISPUTE}
+    staff = set(RoleAssignment.objects.filter(role=Role.COMMUNITY_STAFF).values_list(
+        "community", "user"))  # fmt: skip
+    for mediation in mediations:
+        assert (mediation.grievance.community_id, mediation.mediator_id) in staff
+        kinds = [event.kind for event in mediation.grievance.events.all()]  # in timeline order
+        assert kinds.index(EventKind.STARTED) < kinds.index(EventKind.MEDIATION_OPENED)
+        assert {p.side for p in mediation.parties.all()} == set(Side.values)
+        if not mediation.outcome:
+            assert mediation.grievance.state not in (State.REPLIED, State.CLOSED)
+            continue
+        assert kinds.index(EventKind.MEDIATION_OPENED) < kinds.index(EventKind.MEDIATION_CONCLUDED)
+        if EventKind.REPLIED in kinds:
+            assert kinds.index(EventKind.MEDIATION_CONCLUDED) < kinds.index(EventKind.REPLIED)
+        assert bool(mediation.agreement) == (mediation.outcome == Outcome.AGREED)
+        assert mediation.sessions.all()
+        assert all(mediation.opened_on <= s.held_on <= mediation.concluded_on
+                   for s in mediation.sessions.all())  # fmt: skip
+    outcomes = set(mediations.values_list("outcome", flat=True))
+    assert {Outcome.AGREED, Outcome.FAILED} <= outcomes

@@ -154,4 +154,5 @@ def test_photos_are_served_only_to_those_who_may_see_the_case(client, world, cas
         client.force_login(allowed)
         response = client.get(url)
         assert response.status_code == 200 and response["Content-Type"] == "image/png"
+        assert url in client.get(case.get_absolute_url()).content.decode()  # shown on the case
     assert photo.image.url not in track(client, case).content.decode()

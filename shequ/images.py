@@ -1,15 +1,17 @@
-"""Photos from residents' phones: only real JPEG, PNG or WebP pictures, re-encoded from their
-pixels so that nothing else in the file survives (EXIF with the phone's GPS position, comments,
-embedded thumbnails)."""
+"""Photos from phones (a resident's submission, an inspector's or a community's evidence): only
+real JPEG, PNG or WebP pictures, re-encoded from their pixels so that nothing else in the file
+survives (EXIF with the phone's GPS position, comments, embedded thumbnails)."""
 
 from __future__ import annotations
 
 import io
 import warnings
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
@@ -55,3 +57,43 @@ def cleaned_photo(upload: UploadedFile) -> ContentFile:
     out = io.BytesIO()
     bare.save(out, format=kind, **({"quality": 85} if kind in ("JPEG", "WEBP") else {}))
     return ContentFile(out.getvalue(), name=f"photo.{FORMATS[kind]}")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to three pictures in one input, each re-encoded without its metadata."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(uploads) > MAX_PHOTOS:
+            raise ValidationError(_("最多上传 3 张照片。"))
+        cleaned = []
+        for upload in uploads:
+            if not hasattr(upload, "size"):
+                raise ValidationError(_("照片上传失败，请重新选择。"))
+            cleaned.append(cleaned_photo(upload))
+        return cleaned
+
+
+def photo_response(image) -> FileResponse:
+    """A stored photo, for a view that has checked the viewer may see it; never a public media
+    URL, which anyone holding the link could open."""
+    try:
+        handle = image.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    extension = image.name.rsplit(".", 1)[-1].lower()
+    content_type = {"png": "image/png", "webp": "image/webp"}.get(extension, "image/jpeg")
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

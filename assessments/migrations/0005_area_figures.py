@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0002_inspection_deadline'),
+        ('assessments', '0004_four_no_and_civility_awards'),
         ('shequ', '0003_outbox'),
     ]
 
