@@ -287,6 +287,8 @@ def run(sizes: list[int], repeat: int) -> tuple[dict[int, list[Result]], dict[in
                                 Role.COMMUNITY_STAFF, community=community),
         }  # fmt: skip
         pages[size] = cases(district)
+    with connection.cursor() as cursor:  # fresh statistics for rows bulk_create just wrote
+        cursor.execute("ANALYZE")
     results = {size: [Result(case) for case in pages[size]] for size in sizes}
     for _round in range(ROUNDS):
         for index in range(len(pages[sizes[0]])):
