@@ -26,20 +26,23 @@ class DistrictFactory(DjangoModelFactory):
     code = factory.Sequence(lambda n: f"3703{n % 90 + 10:02d}")
 
 
+def free_code(rows, prefix: str) -> str:
+    """The lowest code under `prefix` that none of `rows` has: a number from a sequence shared by
+    every test would sooner or later repeat the code a fixture gave a street or community by
+    hand."""
+    taken = set(rows.values_list("code", flat=True))
+    return next(c for n in range(1, 1000) if (c := f"{prefix}{n:03d}") not in taken)
+
+
 class StreetFactory(DjangoModelFactory):
     class Meta:
         model = Street
 
     district = factory.SubFactory(DistrictFactory)
     name = factory.Sequence(lambda n: f"测试{n}街道")
-    code = factory.LazyAttributeSequence(lambda o, n: f"{o.district.code}{n % 999 + 1:03d}")
-
-
-def free_community_code(street: Street) -> str:
-    """The street's lowest community code not taken: a number from a sequence shared by every
-    test would sooner or later repeat the code a fixture gave a community by hand."""
-    taken = set(Community.objects.filter(street=street).values_list("code", flat=True))
-    return next(c for n in range(1, 1000) if (c := f"{street.code}{n:03d}") not in taken)
+    code = factory.LazyAttribute(
+        lambda o: free_code(Street.objects.filter(district=o.district), o.district.code)
+    )
 
 
 class CommunityFactory(DjangoModelFactory):
@@ -48,7 +51,9 @@ class CommunityFactory(DjangoModelFactory):
 
     street = factory.SubFactory(StreetFactory)
     name = factory.Sequence(lambda n: f"测试{n}社区")
-    code = factory.LazyAttribute(lambda o: free_community_code(o.street))
+    code = factory.LazyAttribute(
+        lambda o: free_code(Community.objects.filter(street=o.street), o.street.code)
+    )
 
 
 class GridUnitFactory(DjangoModelFactory):
