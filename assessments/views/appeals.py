@@ -61,8 +61,11 @@ class AppealCreateView(ObjectCreateView):
     success_message = gettext_lazy("已提交申诉：%(object)s。区里处理后会在这里答复。")
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
+        if request.user.is_authenticated and self.allows(request.access):
             self.part = self.appealed_part()
+            if problem := self.refusal():
+                messages.error(request, problem)
+                return HttpResponseRedirect(self.part.community_score.get_absolute_url())
         return super().dispatch(request, *args, **kwargs)
 
     def appealed_part(self) -> IndicatorScore:
@@ -72,18 +75,6 @@ class AppealCreateView(ObjectCreateView):
             "indicator", "community_score__assessment_month", "community_score__community"
         )
         return get_object_or_404(parts, pk=self.kwargs["indicator_score_pk"])
-
-    def get(self, request, *args, **kwargs):
-        if problem := self.refusal():
-            messages.error(request, problem)
-            return HttpResponseRedirect(self.part.community_score.get_absolute_url())
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        if problem := self.refusal():
-            messages.error(request, problem)
-            return HttpResponseRedirect(self.part.community_score.get_absolute_url())
-        return super().post(request, *args, **kwargs)
 
     def refusal(self) -> str:
         score = self.part.community_score
