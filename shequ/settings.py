@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "shequ",
     "residents",
     "grievances",
+    "partybuild",
     "assessments",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -35,10 +35,12 @@ from tests.factories import (
     FieldLogEntryFactory,
     GridUnitFactory,
     HouseholdFactory,
+    PartyOrganizationFactory,
     ResidentFactory,
     StreetFactory,
     UserFactory,
     VisitFactory,
+    add_party_member,
     add_photo,
     assign,
     png_bytes,
@@ -76,6 +78,8 @@ class World:
     dora: User | None = None
     dan: User | None = None
     olive: User | None = None  # the other district's official, who inspects charlie's community
+    party_organizations: list = field(default_factory=list)  # committee, branch 1, group, branch 2
+    party_members: list = field(default_factory=list)  # 张 (secretary, group), 李 (probationary)
 
 
 @pytest.fixture
@@ -118,7 +122,36 @@ def world(db, request) -> World:
     assign(world.olive, Role.OFFICIAL, other.street.district)
     _score_assessments(world)
     _record_four_no(world)
+    _build_party(world)
     return world
+
+
+def _build_party(world: World) -> None:
+    """A committee over two branches built on alice's grid units, the first with a group; 张 a
+    full member and the first branch's secretary, 李 a probationary member whose account is
+    rita's."""
+    from partybuild.models import OrganizationPost
+
+    committee = PartyOrganizationFactory(community=world.community, kind="committee",
+                                         name=f"{SECRET}社区党委",
+                                         elected_on=datetime.date(2024, 1, 10))  # fmt: skip
+    branch1 = PartyOrganizationFactory(community=world.community, parent=committee,
+                                       name=f"{SECRET}第一党支部", grid_units=[world.grid_units[0]],
+                                       elected_on=datetime.date(2022, 3, 1))  # fmt: skip
+    group = PartyOrganizationFactory(community=world.community, parent=branch1, kind="group",
+                                     name=f"{SECRET}第一党小组")  # fmt: skip
+    branch2 = PartyOrganizationFactory(community=world.community, parent=committee,
+                                       name=f"{SECRET}第二党支部", grid_units=[world.grid_units[1]],
+                                       elected_on=datetime.date(2025, 6, 1))  # fmt: skip
+    world.party_organizations = [committee, branch1, group, branch2]
+    zhang = add_party_member(world.residents[0], group, world.peggy,
+                             joined_on=datetime.date(1975, 7, 1), full_on=datetime.date(1976, 7, 1),
+                             post=f"{SECRET}楼栋信息员")  # fmt: skip
+    li = add_party_member(world.residents[2], branch2, world.peggy,
+                          joined_on=datetime.date(2026, 3, 1), account=world.rita)  # fmt: skip
+    OrganizationPost.objects.create(organization=branch1, member=zhang, post="secretary",
+                                    started_on=datetime.date(2022, 3, 1))  # fmt: skip
+    world.party_members = [zhang, li]
 
 
 def _score_assessments(world: World) -> None:
@@ -374,6 +407,15 @@ def other_scopes(world) -> World:
 
     four_no_year(building, world.charlie, award_year())
     four_no_now(building, world.charlie, f"{OTHER_SECRET}楼道堆放纸箱")
+    branch = PartyOrganizationFactory(community=world.other_community,
+                                      name=f"{OTHER_SECRET}党支部", grid_units=[unit])  # fmt: skip
+    add_party_member(
+        resident,
+        branch,
+        world.charlie,
+        full_on=datetime.date(1991, 7, 1),
+        post=f"{OTHER_SECRET}岗位",
+    )
     add_photo(register_grievance(world.community, title=f"{GRID2_SECRET}诉求",
                                  building=building2))  # fmt: skip
 

@@ -229,3 +229,31 @@ def add_photo(grievance):
     from grievances.models import Photo
 
     return Photo.objects.create(grievance=grievance, image=ContentFile(png_bytes(), "p.png"))
+
+
+class PartyOrganizationFactory(DjangoModelFactory):
+    class Meta:
+        model = "partybuild.PartyOrganization"
+        skip_postgeneration_save = True
+
+    community = factory.SubFactory(CommunityFactory)
+    kind = "branch"
+    name = factory.Sequence(lambda n: f"第{n}党支部")
+    founded_on = datetime.date(2000, 1, 1)
+
+    @factory.post_generation
+    def grid_units(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.grid_units.set(extracted)
+
+
+def add_party_member(resident, organization, by, *, joined_on=datetime.date(1990, 7, 1),
+                     full_on=None, **fields):  # fmt: skip
+    """A party file registered through the service, as the member form does; `full_on` sets a
+    full member's confirmation date directly, as an imported file has it (None: probationary)."""
+    from partybuild.models import PartyMember
+    from partybuild.services import member_register
+
+    member = PartyMember(resident=resident, organization=organization, joined_on=joined_on,
+                         full_on=full_on, **fields)  # fmt: skip
+    return member_register(member, by)

@@ -50,6 +50,10 @@ class ScopedModel(models.Model):
     # For rows that belong to a whole district (its assessment scheme and months): the path to
     # the District. Everyone whose scope reaches into the district sees them.
     scope_district: ClassVar[str | None] = None
+    # For rows about one person who may sign in as a resident (their own party file, the
+    # meetings they were at): the path to that person's User. A resident sees only such rows,
+    # and only in the communities they are a resident of.
+    scope_account: ClassVar[str | None] = None
     # Which roles may see and which may change rows of this model. Officials read; community
     # staff keep the data. Superusers (system administrators) pass every check.
     scope_roles: ClassVar[dict[str, frozenset[str]]] = {
@@ -71,15 +75,19 @@ class ScopedModel(models.Model):
             return Q(**{f"{cls.scope_district}__in": reached})
         scope = scope_of(user)
         q = Q(pk__in=[])  # no branch, no rows; PostgreSQL never sees it beside a real branch
-        if roles - {Role.GRID_WORKER, Role.DEPARTMENT_HANDLER}:
-            q |= Q(**{f"{cls.scope_community}__in": scope.communities(roles)})
+        if roles - {Role.GRID_WORKER, Role.DEPARTMENT_HANDLER, Role.RESIDENT}:
+            wide = roles - {Role.RESIDENT}
+            q |= Q(**{f"{cls.scope_community}__in": scope.communities(wide)})
+        if Role.RESIDENT in roles and cls.scope_account:
+            communities = sorted(scope.ids(frozenset({Role.RESIDENT}), "community"))
+            q |= Q(**{cls.scope_account: user.pk, f"{cls.scope_community}__in": communities})
         if Role.DEPARTMENT_HANDLER in roles and cls.scope_department:
             departments = scope.ids(frozenset({Role.DEPARTMENT_HANDLER}), "department")
             q |= Q(**{f"{cls.scope_department}__in": sorted(departments)})
         # A grid worker who is also staff of the grid's community needs no second branch, and an
         # OR of two branches would keep PostgreSQL from walking the community's index alone.
         if Role.GRID_WORKER in roles and not scope.grid_communities <= scope.ids(
-            roles - {Role.GRID_WORKER}, "community"
+            roles - {Role.GRID_WORKER, Role.RESIDENT}, "community"
         ):
             if cls.scope_grid_unit:
                 q |= Q(**{f"{cls.scope_grid_unit}__in": sorted(scope.grid_units)})

@@ -1,0 +1,61 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganizationKind(models.TextChoices):
+    COMMITTEE = "committee", _("党委")
+    GENERAL_BRANCH = "general_branch", _("党总支")
+    BRANCH = "branch", _("党支部")
+    GROUP = "group", _("党小组")
+
+
+# The kinds each kind may sit under (None: the top of the community's tree). A community's
+# top is a committee where it has one, otherwise a general branch or a single branch.
+PARENT_KINDS: dict[str, tuple[str | None, ...]] = {
+    OrganizationKind.COMMITTEE: (None,),
+    OrganizationKind.GENERAL_BRANCH: (None, OrganizationKind.COMMITTEE),
+    OrganizationKind.BRANCH: (
+        None, OrganizationKind.COMMITTEE, OrganizationKind.GENERAL_BRANCH,
+    ),
+    OrganizationKind.GROUP: (OrganizationKind.BRANCH,),
+}  # fmt: skip
+# Members are kept in branches and their groups; committees and general branches lead them.
+MEMBER_KINDS = frozenset({OrganizationKind.BRANCH, OrganizationKind.GROUP})
+
+
+class Post(models.TextChoices):
+    SECRETARY = "secretary", _("书记")
+    DEPUTY = "deputy", _("副书记")
+    ORGANIZATION = "organization", _("组织委员")
+    PROPAGANDA = "propaganda", _("宣传委员")
+    DISCIPLINE = "discipline", _("纪检委员")
+    COMMITTEE_MEMBER = "member", _("委员")
+    GROUP_LEADER = "group_leader", _("党小组组长")
+
+
+class Category(models.TextChoices):
+    RESIDENT = "resident", _("居民党员")
+    RETIRED = "retired", _("离退休党员")
+    FLOATING = "floating", _("流动党员")
+    IN_SERVICE = "in_service", _("在职党员")
+
+
+class MemberStatus(models.TextChoices):
+    ACTIVE = "active", _("正常")
+    TRANSFERRED_OUT = "transferred_out", _("已转出")
+    SUSPENDED = "suspended", _("停止党籍")
+    DECEASED = "deceased", _("已去世")
+
+
+class EventKind(models.TextChoices):
+    """What happens to a party file; each is a row of its history that is never changed."""
+
+    REGISTERED = "registered", _("建档")
+    TRANSFERRED_IN = "transferred_in", _("组织关系转入")
+    TRANSFERRED_OUT = "transferred_out", _("组织关系转出")
+    RECEIPT = "receipt", _("转出回执已收到")
+    CONFIRMED = "confirmed", _("预备党员转正")
+    MOVED = "moved", _("调整所在组织")
+    SUSPENDED = "suspended", _("停止党籍")
+    REINSTATED = "reinstated", _("恢复党籍")
+    DECEASED = "deceased", _("去世")

@@ -1,0 +1,102 @@
+"""The community's organisation tree (党组织), each node's page, and its committee (班子)."""
+
+from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from partybuild.choices import MemberStatus, Post
+from partybuild.models import OrganizationPost, PartyMember, PartyOrganization
+from residents.presenters import history_rows
+from shequ.models import GridUnit
+from shequ.views.generic import ObjectDetailView, ScopedMixin
+
+ACTIVE = Q(members__status=MemberStatus.ACTIVE)
+
+
+def tree_rows(organizations: list[PartyOrganization]) -> list[tuple[int, PartyOrganization]]:
+    """(depth, node) in tree order, children in their own order under each parent; a node whose
+    parent the user may not see starts a tree of its own."""
+    by_parent: dict[int | None, list[PartyOrganization]] = {}
+    known = {node.pk for node in organizations}
+    for node in organizations:
+        by_parent.setdefault(node.parent_id if node.parent_id in known else None, []).append(node)
+    rows: list[tuple[int, PartyOrganization]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for node in by_parent.get(parent, []):
+            rows.append((depth, node))
+            walk(node.pk, depth + 1)
+
+    walk(None, 0)
+    return rows
+
+
+class OrganizationTreeView(ScopedMixin, TemplateView):
+    """党组织: the tree with each node's grid units, secretary, members and term, in four
+    queries however large the tree."""
+
+    queryset = PartyOrganization.objects.all()
+    template_name = "partybuild/organization_tree.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        organizations = (
+            self.get_queryset()
+            .filter(dissolved_on__isnull=True)
+            .select_related("community")
+            .annotate(member_count=Count("members", filter=ACTIVE))
+            .prefetch_related(
+                Prefetch("grid_units", queryset=GridUnit.objects.visible_to(user)),
+                Prefetch(
+                    "posts",
+                    queryset=OrganizationPost.objects.visible_to(user)
+                    .filter(ended_on__isnull=True, post__in=[Post.SECRETARY, Post.GROUP_LEADER])
+                    .select_related("member__resident"),
+                    to_attr="leaders",
+                ),
+            )
+            .order_by("community__code", "order", "pk")
+        )
+        organizations = list(organizations)
+        unplaced = PartyMember.objects.visible_to(user).filter(
+            status=MemberStatus.ACTIVE, organization__dissolved_on__isnull=False
+        )
+        return super().get_context_data(
+            title=_("党组织"),
+            rows=tree_rows(organizations),
+            several=len({node.community_id for node in organizations}) > 1,
+            unplaced=unplaced.count(),
+            **kwargs,
+        )
+
+
+class OrganizationDetailView(ObjectDetailView):
+    queryset = PartyOrganization.objects.select_related("community", "parent")
+    template_name = "partybuild/organization_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user, node = self.request.user, self.object
+        members = (
+            PartyMember.objects.visible_to(user)
+            .filter(Q(organization=node) | Q(organization__parent=node), status=MemberStatus.ACTIVE)
+            .select_related("resident", "organization")
+            .order_by("organization__order", "organization_id", "joined_on", "pk")
+        )
+        posts = (
+            OrganizationPost.objects.visible_to(user)
+            .filter(organization=node)
+            .select_related("member__resident")
+            .order_by("ended_on", "post", "started_on")
+        )
+        return super().get_context_data(
+            node=node,
+            children=PartyOrganization.objects.visible_to(user)
+            .filter(parent=node, dissolved_on__isnull=True)
+            .annotate(member_count=Count("members", filter=ACTIVE)),
+            grid_units=GridUnit.objects.visible_to(user).filter(party_organizations=node),
+            members=members,
+            current_posts=[p for p in posts if p.ended_on is None],
+            former_posts=[p for p in posts if p.ended_on is not None],
+            history=history_rows(node, self.request.access),
+            **kwargs,
+        )
