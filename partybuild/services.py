@@ -97,17 +97,25 @@ def member_transfer_out(
     )  # fmt: skip
 
 
+def letter_awaiting_receipt(member: PartyMember) -> MemberEvent | None:
+    """The last introduction letter of a transferred-out member, while its receipt is not in."""
+    if member.status != MemberStatus.TRANSFERRED_OUT:
+        return None
+    letter = member.events.filter(kind=EventKind.TRANSFERRED_OUT).order_by("-pk").first()
+    if letter is None or member.events.filter(kind=EventKind.RECEIPT, pk__gt=letter.pk).exists():
+        return None
+    return letter
+
+
 @transaction.atomic
 def member_receipt(
     member: PartyMember, by: User, *, day: datetime.date, note: str = ""
 ) -> MemberEvent:
     """The receiving organisation's receipt (回执) for the last letter came back."""
     member = _locked(member, by)
-    letter = member.events.filter(kind=EventKind.TRANSFERRED_OUT).order_by("-pk").first()
-    if member.status != MemberStatus.TRANSFERRED_OUT or letter is None:
+    letter = letter_awaiting_receipt(member)
+    if letter is None:
         raise Refused(_("这位党员没有待回执的转出介绍信。"))
-    if member.events.filter(kind=EventKind.RECEIPT, pk__gt=letter.pk).exists():
-        raise Refused(_("这封介绍信的回执已登记。"))
     _check_day(member, day)
     return _event(
         member, EventKind.RECEIPT, day, by, organization=None, counterpart=letter.counterpart,

@@ -8,7 +8,7 @@ from shequ.tables import Column, Table, as_html, link
 
 class PartyMemberTable(Table):
     columns = (
-        Column("name", _("姓名"), sort="name"),
+        Column("name", _("姓名"), sort="name", cell_css="text-nowrap"),
         Column("age", _("年龄"), css="d-none d-sm-table-cell"),
         Column("organization", _("所在党组织"), sort="organization"),
         Column("category", _("类别"), sort="category", css="d-none d-md-table-cell"),
@@ -41,12 +41,12 @@ class PartyMemberTable(Table):
     def render_standing(self, member):
         if not member.probationary:
             return as_html(_("正式党员"))
-        due = f"{member.probation_due:%Y-%m-%d}"
+        due = as_html(_("%(due)s 期满") % {"due": f"{member.probation_due:%Y-%m-%d}"})
+        due = f'<small class="text-body-secondary text-nowrap">{due}</small>'
         if member.probation_overdue():
-            text = as_html(_("预备期已满 %(due)s，待转正") % {"due": due})
-            return mark_safe(f'<span class="badge text-bg-warning">{text}</span>')
-        text = as_html(_("预备党员，%(due)s 期满") % {"due": due})
-        return mark_safe(f'<span class="text-body-secondary">{text}</span>')
+            label = as_html(_("待转正"))
+            return mark_safe(f'<span class="badge text-bg-warning">{label}</span> {due}')
+        return mark_safe(f"{as_html(_('预备党员'))} {due}")
 
     def render_post(self, member):
         return as_html(member.post) if member.post else "—"

@@ -7,10 +7,38 @@ app_name = "partybuild"
 urlpatterns = [
     path("", organizations.OrganizationTreeView.as_view(), name="organization_tree"),
     path(
+        "organizations/add/",
+        organizations.OrganizationCreateView.as_view(),
+        name="organization_add",
+    ),
+    path(
         "organizations/<int:pk>/",
         organizations.OrganizationDetailView.as_view(),
         name="organization_detail",
     ),
+    path(
+        "organizations/<int:pk>/edit/",
+        organizations.OrganizationUpdateView.as_view(),
+        name="organization_edit",
+    ),
+    path(
+        "organizations/<int:party_organization_pk>/posts/add/",
+        organizations.PostCreateView.as_view(),
+        name="post_add",
+    ),
+    path("posts/<int:pk>/end/", organizations.PostEndView.as_view(), name="post_end"),
     path("members/", members.MemberListView.as_view(), name="member_list"),
+    path("members/add/", members.MemberCreateView.as_view(), name="member_add"),
+    path("members/mine/", members.OwnFileView.as_view(), name="member_own"),
     path("members/<int:pk>/", members.MemberDetailView.as_view(), name="member_detail"),
+    path("members/<int:pk>/edit/", members.MemberUpdateView.as_view(), name="member_edit"),
+    path(
+        "members/<int:pk>/transfer-out/",
+        members.MemberTransferOutView.as_view(),
+        name="member_transfer_out",
+    ),
+    path("members/<int:pk>/receipt/", members.MemberReceiptView.as_view(), name="member_receipt"),
+    path("members/<int:pk>/confirm/", members.MemberConfirmView.as_view(), name="member_confirm"),
+    path("members/<int:pk>/move/", members.MemberMoveView.as_view(), name="member_move"),
+    path("members/<int:pk>/status/", members.MemberStatusView.as_view(), name="member_status"),
 ]

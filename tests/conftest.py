@@ -404,18 +404,18 @@ def other_scopes(world) -> World:
     add_photo(register_grievance(world.other_community, title=f"{OTHER_SECRET}诉求",
                                  building=building))  # fmt: skip
     from assessments.models.civility import award_year
+    from partybuild.models import OrganizationPost
 
     four_no_year(building, world.charlie, award_year())
     four_no_now(building, world.charlie, f"{OTHER_SECRET}楼道堆放纸箱")
     branch = PartyOrganizationFactory(community=world.other_community,
                                       name=f"{OTHER_SECRET}党支部", grid_units=[unit])  # fmt: skip
-    add_party_member(
-        resident,
-        branch,
-        world.charlie,
-        full_on=datetime.date(1991, 7, 1),
-        post=f"{OTHER_SECRET}岗位",
-    )
+    secretary = add_party_member(resident, branch, world.charlie,
+                                 full_on=datetime.date(1991, 7, 1),
+                                 post=f"{OTHER_SECRET}岗位")  # fmt: skip
+    OrganizationPost.objects.create(organization=branch, member=secretary, post="secretary")
+    # Someone of charlie's community without a party file, whom a new file may be for.
+    ResidentFactory(household=household, full_name=f"钱{OTHER_SECRET}", relation_to_head="child")
     add_photo(register_grievance(world.community, title=f"{GRID2_SECRET}诉求",
                                  building=building2))  # fmt: skip
 

@@ -1,13 +1,32 @@
 """Party files (党员电子档案): the roster, a member's file and the steps that change it."""
 
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, TemplateView
 
+from partybuild import services
+from partybuild.choices import MemberStatus
 from partybuild.filters import PartyMemberFilterSet
-from partybuild.models import MemberEvent, OrganizationPost, PartyMember
+from partybuild.forms import MemberForm, MoveForm, StatusForm, StepForm, TransferOutForm
+from partybuild.models import MemberEvent, OrganizationPost, PartyMember, PartyOrganization
 from partybuild.tables import PartyMemberTable
-from residents.models import Building
+from residents.models import Building, Resident
 from residents.presenters import history_rows
-from shequ.views.generic import ObjectDetailView, ObjectListView
+from shequ.models.scoping import CHANGE
+from shequ.params import query_row
+from shequ.views.generic import (
+    ObjectCreateView,
+    ObjectDetailView,
+    ObjectListView,
+    ObjectUpdateView,
+    ScopedMixin,
+    integrity_message,
+)
 
 
 class MemberListView(ObjectListView):
@@ -51,3 +70,189 @@ class MemberDetailView(ObjectDetailView):
             history=history_rows(member, self.request.access),
             **kwargs,
         )
+
+
+class MemberCreateView(ObjectCreateView):
+    queryset = PartyMember.objects.all()
+    form_class = MemberForm
+    title = _("建立党员档案")
+    success_message = _("已建立 %(object)s 的党员档案。")
+
+    def get_initial(self):
+        user = self.request.user
+        return {
+            "resident": query_row(self.request, "resident", Resident.objects.visible_to(user)),
+            "organization": query_row(
+                self.request, "organization", PartyOrganization.objects.visible_to(user, CHANGE)
+            ),
+        }
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                self.object = services.member_register(
+                    form.save(commit=False), self.request.user,
+                    transferred_from=data["transferred_from"], letter=data["letter"],
+                )  # fmt: skip
+                form.save_m2m()
+                allowed = PartyMember.objects.visible_to(self.request.user, CHANGE)
+                if not allowed.filter(pk=self.object.pk).exists():
+                    transaction.set_rollback(True)
+                    raise Http404
+        except IntegrityError as error:
+            form.instance.pk, form.instance._state.adding = None, True
+            form.add_error(None, integrity_message(error, PartyMember))
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message % {"object": self.object})
+        return redirect(self.object)
+
+
+class MemberUpdateView(ObjectUpdateView):
+    queryset = PartyMember.objects.select_related("resident")
+    form_class = MemberForm
+    title = _("修改党员档案")
+    success_message = _("已保存 %(object)s 的党员档案。")
+
+
+class MemberStepView(ScopedMixin, FormView):
+    """One step on a file (transfer out, receipt, confirmation, move, status): its form, its
+    service, the file's page afterwards. A refused step shows its reason on the form."""
+
+    queryset = PartyMember.objects.select_related("resident", "organization")
+    action = CHANGE
+    template_name = "partybuild/member_step.html"
+    title: str
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.member = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+            if refusal := self.refusal():
+                # A step the file's state does not allow is not offered as a form at all.
+                messages.info(request, refusal)
+                return redirect(self.member)
+        return super().dispatch(request, *args, **kwargs)
+
+    def refusal(self) -> str:
+        """Why this step cannot be taken on the file now, or "" when it can."""
+        if not self.member.active:
+            return _("%(name)s的党籍状态为“%(status)s”，不能办理%(step)s。") % {
+                "name": self.member, "status": self.member.get_status_display(),
+                "step": self.title,
+            }  # fmt: skip
+        return ""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "member": self.member, "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, member=self.member, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            event = self.take(form.cleaned_data)
+        except services.Refused as refused:
+            form.add_error(None, refused.messages)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("已登记 %(name)s：%(event)s。") % {"name": self.member, "event": event},
+        )
+        return redirect(self.member)
+
+    def take(self, data: dict) -> MemberEvent:
+        raise NotImplementedError
+
+
+class MemberTransferOutView(MemberStepView):
+    form_class = TransferOutForm
+    title = _("组织关系转出")
+
+    def take(self, data):
+        event = services.member_transfer_out(
+            self.member, self.request.user, day=data["day"], counterpart=data["counterpart"],
+            note=data["note"],
+        )  # fmt: skip
+        messages.info(
+            self.request,
+            _("介绍信编号 %(letter)s，收到对方回执后请在档案中登记。") % {"letter": event.letter},
+        )
+        return event
+
+
+class MemberReceiptView(MemberStepView):
+    form_class = StepForm
+    title = _("登记转出回执")
+
+    def refusal(self):
+        if not services.letter_awaiting_receipt(self.member):
+            return _("%(name)s没有待回执的转出介绍信。") % {"name": self.member}
+        return ""
+
+    def take(self, data):
+        return services.member_receipt(
+            self.member, self.request.user, day=data["day"], note=data["note"]
+        )
+
+
+class MemberConfirmView(MemberStepView):
+    form_class = StepForm
+    title = _("预备党员转正")
+
+    def refusal(self):
+        if self.member.active and not self.member.probationary:
+            return _("%(name)s已是正式党员。") % {"name": self.member}
+        return super().refusal()
+
+    def get_initial(self):
+        return {"day": max(self.member.probation_due, timezone.localdate())}
+
+    def take(self, data):
+        return services.member_confirm(
+            self.member, self.request.user, day=data["day"], note=data["note"]
+        )
+
+
+class MemberMoveView(MemberStepView):
+    form_class = MoveForm
+    title = _("调整所在党组织")
+
+    def refusal(self):
+        others = MoveForm(member=self.member, user=self.request.user).fields["organization"]
+        if self.member.active and not others.queryset.exists():
+            return _("本社区没有其他党支部或党小组可以调整。")
+        return super().refusal()
+
+    def take(self, data):
+        return services.member_move(
+            self.member, self.request.user, organization=data["organization"], day=data["day"],
+            note=data["note"],
+        )  # fmt: skip
+
+
+class MemberStatusView(MemberStepView):
+    form_class = StatusForm
+    title = _("停止、恢复党籍或去世")
+
+    def refusal(self):
+        if self.member.status in (MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED):
+            return super().refusal()
+        return ""
+
+    def take(self, data):
+        return services.member_status(
+            self.member, self.request.user, kind=data["kind"], day=data["day"], note=data["note"]
+        )
+
+
+class OwnFileView(LoginRequiredMixin, TemplateView):
+    """我的党员档案: a member signed in as a resident goes to their own file; anyone else is
+    told how a file gets linked to their account."""
+
+    template_name = "partybuild/member_own.html"
+
+    def get(self, request, *args, **kwargs):
+        own = PartyMember.objects.visible_to(request.user).filter(account=request.user).first()
+        if own is not None:
+            return redirect(own)
+        return super().get(request, *args, **kwargs)

@@ -1,14 +1,23 @@
 """The community's organisation tree (党组织), each node's page, and its committee (班子)."""
 
 from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from partybuild.choices import MemberStatus, Post
+from partybuild.choices import MemberStatus, OrganizationKind, Post
+from partybuild.forms import OrganizationPostForm, PartyOrganizationForm, PostEndForm
 from partybuild.models import OrganizationPost, PartyMember, PartyOrganization
 from residents.presenters import history_rows
 from shequ.models import GridUnit
-from shequ.views.generic import ObjectDetailView, ScopedMixin
+from shequ.models.scoping import CHANGE
+from shequ.params import query_row
+from shequ.views.generic import (
+    ObjectCreateView,
+    ObjectDetailView,
+    ObjectUpdateView,
+    ScopedMixin,
+)
 
 ACTIVE = Q(members__status=MemberStatus.ACTIVE)
 
@@ -28,6 +37,11 @@ def tree_rows(organizations: list[PartyOrganization]) -> list[tuple[int, PartyOr
             walk(node.pk, depth + 1)
 
     walk(None, 0)
+    # Each node counts the members of the nodes under it too: a branch's include its groups'.
+    for _depth, node in reversed(rows):
+        node.member_total = node.member_count + sum(
+            child.member_total for child in by_parent.get(node.pk, [])
+        )
     return rows
 
 
@@ -100,3 +114,84 @@ class OrganizationDetailView(ObjectDetailView):
             history=history_rows(node, self.request.access),
             **kwargs,
         )
+
+
+class OrganizationCreateView(ObjectCreateView):
+    queryset = PartyOrganization.objects.all()
+    form_class = PartyOrganizationForm
+    title = _("新建党组织")
+    success_message = _("已建立 %(object)s。")
+
+    def get_initial(self):
+        """Under the node the page was opened from, or under the community's top node: a
+        community has one tree."""
+        nodes = self.get_queryset().filter(dissolved_on__isnull=True)
+        parent = query_row(self.request, "parent", nodes)
+        if parent is None:
+            tops = list(nodes.filter(parent__isnull=True)[:2])
+            parent = tops[0] if len(tops) == 1 else None
+        return {"parent": parent, "kind": child_kind(parent)}
+
+
+def child_kind(parent: PartyOrganization | None) -> str:
+    """What is usually built under a node: branches under a committee or general branch,
+    groups under a branch."""
+    if parent is None:
+        return OrganizationKind.BRANCH
+    if parent.kind == OrganizationKind.BRANCH:
+        return OrganizationKind.GROUP
+    return OrganizationKind.BRANCH
+
+
+class OrganizationUpdateView(ObjectUpdateView):
+    queryset = PartyOrganization.objects.select_related("community")
+    form_class = PartyOrganizationForm
+    title = _("修改党组织")
+    success_message = _("已保存 %(object)s。")
+
+
+class PostCreateView(ObjectCreateView):
+    """登记班子成员 of one organisation."""
+
+    queryset = OrganizationPost.objects.all()
+    form_class = OrganizationPostForm
+    title = _("登记班子成员")
+    success_message = _("已登记：%(object)s。")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            changeable = PartyOrganization.objects.visible_to(request.user, CHANGE)
+            self.organization = get_object_or_404(changeable, pk=kwargs["party_organization_pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": self.organization}
+
+    def get_initial(self):
+        """The secretary first; once one is in office, the next post usually filled."""
+        held = set(
+            self.organization.posts.filter(ended_on__isnull=True).values_list("post", flat=True)
+        )
+        return {
+            "post": next((post for post in Post.values if post not in held), Post.COMMITTEE_MEMBER)
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.organization, **kwargs)
+
+    def get_success_url(self):
+        return self.organization.get_absolute_url()
+
+
+class PostEndView(ObjectUpdateView):
+    """A member leaves a post: the row stays, with the day they left."""
+
+    queryset = OrganizationPost.objects.filter(ended_on__isnull=True).select_related(
+        "organization", "member__resident"
+    )
+    form_class = PostEndForm
+    title = _("登记离任")
+    success_message = _("已登记离任：%(object)s。")
+
+    def get_success_url(self):
+        return self.object.organization.get_absolute_url()
