@@ -84,3 +84,15 @@ def query_quarter(request: HttpRequest, name: str) -> tuple[int, int] | None:
     if not dash or quarter not in ("1", "2", "3", "4") or (number := _year(year)) is None:
         return None
     return number, int(quarter)
+
+
+def query_date(request: HttpRequest, name: str) -> datetime.date | None:
+    """`2026-11-24` as that day, or None for anything else (junk, 30 February, another
+    spelling, a year before 1900 or after 2999)."""
+    text = request.GET.get(name, "").strip()
+    if len(text) != 10 or _year(text[:4]) is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
