@@ -53,6 +53,8 @@ class Cell:
     required: int = 1
     held: int = 0
     exempt: str = ""
+    # The community's own words (an exemption it recorded), which officials are not shown.
+    recorded: bool = False
     due: bool = True
 
     @property
@@ -203,25 +205,28 @@ def branch_quarters(
                     1 for _g, founded, dissolved in groups[branch.pk]
                     if founded <= column.first and (dissolved is None or dissolved >= column.last)
                 )  # fmt: skip
-            cell.exempt = _exempt_reason(branch, column, members, exemptions[branch.pk])
+            cell.exempt, cell.recorded = _exempt_reason(
+                branch, column, members, exemptions[branch.pk]
+            )
             row.cells.append(cell)
         result.append(row)
     return result
 
 
-def _exempt_reason(branch, column: Column, full_members: int, exemptions) -> str:
+def _exempt_reason(branch, column: Column, full_members: int, exemptions) -> tuple[str, bool]:
+    """Why the cell is excused, and whether the reason is one the community recorded."""
     if branch.founded_on > column.first:
-        return _("%(day)s 新成立") % {"day": f"{branch.founded_on:%Y-%m-%d}"}
+        return _("%(day)s 新成立") % {"day": f"{branch.founded_on:%Y-%m-%d}"}, False
     if branch.dissolved_on and branch.dissolved_on < column.last:
-        return _("%(day)s 撤销") % {"day": f"{branch.dissolved_on:%Y-%m-%d}"}
+        return _("%(day)s 撤销") % {"day": f"{branch.dissolved_on:%Y-%m-%d}"}, False
     if column.kind == MeetingKind.COMMITTEE and full_members < COMMITTEE_MIN_FULL_MEMBERS:
-        return _("正式党员不足 7 人，不设支委会")
+        return _("正式党员不足 7 人，不设支委会"), False
     for exemption in exemptions:
         if exemption.kind in ("", column.kind) and (
             exemption.starts_on <= column.last and exemption.ends_on >= column.first
         ):
-            return exemption.reason
-    return ""
+            return exemption.reason, True
+    return "", False
 
 
 def community_figures(rows: list[BranchQuarter]) -> dict[int, tuple[int, int, int, int]]:
