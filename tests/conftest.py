@@ -444,7 +444,8 @@ def other_scopes(world) -> World:
 
     today = timezone.localdate()
     add_meeting(branch, "general", today, world.charlie, topic=f"{OTHER_SECRET}党员大会",
-                minutes=f"{OTHER_SECRET}会议记录", attendance={zhao: ("leave", f"{OTHER_SECRET}事由")},
+                minutes=f"{OTHER_SECRET}会议记录",
+                attendance={zhao: ("leave", f"{OTHER_SECRET}事由")},
                 files=[(f"{OTHER_SECRET}签到表.png", png_bytes())])  # fmt: skip
     ComplianceExemption.objects.create(
         organization=branch, starts_on=today.replace(day=1), ends_on=today,

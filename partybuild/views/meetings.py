@@ -55,6 +55,7 @@ class MeetingListView(ObjectListView):
         .annotate(on_roll=Count("attendances"), present=Count("attendances", filter=PRESENT))
         .only("organization__name", "organization__community__name", "kind", "also_lecture",
               "status", "date", "topic")
+        .order_by("-date", "-pk")  # Meta.ordering is not applied to a GROUP BY
     )  # fmt: skip
     filterset_class = OrganizationalLifeFilterSet
     title = _("组织生活")
