@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partybuild.choices import MeetingStatus, MemberStatus, OrganizationKind, Presence
+from partybuild.choices import MeetingKind, MeetingStatus, MemberStatus, OrganizationKind, Presence
 from partybuild.models import ComplianceExemption, OrganizationalLife, PartyMember
 from partybuild.models.meetings import roll_on
 from partybuild.services import meeting_save
@@ -68,17 +68,18 @@ class AttachmentsField(forms.FileField):
 
 @dataclass
 class RollRow:
-    """A member on the roll as the form shows them: how they attended, and the reason."""
+    """A member on the roll and the form's two fields for them: how they attended, and the
+    reason for a leave."""
 
     member: PartyMember
-    presence: str
-    reason: str
-    error: str = ""
+    presence: forms.BoundField
+    reason: forms.BoundField
 
 
 class MeetingForm(ScopedModelForm):
     """The meeting and, once held, each member's attendance: everyone on the roll of the
-    meeting's date is present unless marked otherwise."""
+    meeting's date is present unless marked otherwise. A member who comes onto the roll when
+    the branch or the date changes has no answer yet, and is asked for one."""
 
     attachments = AttachmentsField(
         label=gettext_lazy("附件"), required=False,
@@ -107,7 +108,20 @@ class MeetingForm(ScopedModelForm):
         self.fields["speaker_member"].label_from_instance = lambda member: member.resident.name
         if self.instance.pk and self.instance.held:
             self.fields["status"].choices = [(MeetingStatus.HELD, MeetingStatus.HELD.label)]
-        self.roll = self._roll()
+        self.members = self._roll()
+        saved = {}
+        if self.instance.pk:
+            saved = {a.member_id: a for a in self.instance.attendances.all()}
+        for member in self.members:
+            kept = saved.get(member.pk)
+            self.fields[f"presence-{member.pk}"] = forms.ChoiceField(
+                label=member.resident.name, choices=Presence.choices, required=False,
+                initial=kept.presence if kept else Presence.PRESENT, widget=forms.RadioSelect,
+            )  # fmt: skip
+            self.fields[f"reason-{member.pk}"] = forms.CharField(
+                label=_("请假事由"), max_length=100, required=False,
+                initial=kept.reason if kept else "",
+            )  # fmt: skip
 
     def _chosen(self):
         """The organisation, kind and date the roll is taken for, as typed or as saved."""
@@ -117,38 +131,29 @@ class MeetingForm(ScopedModelForm):
             day = self.fields["date"].clean(self["date"].value())
         except ValidationError:
             day = None
-        if isinstance(day, str):
-            day = None
         return organization, kind, day
 
-    def _roll(self) -> list[RollRow]:
+    def _roll(self) -> list[PartyMember]:
         organization, kind, day = self._chosen()
-        if not (organization and kind and isinstance(day, datetime.date)):
+        if not (organization and kind in MeetingKind.values and isinstance(day, datetime.date)):
             return []
-        members = (
+        return list(
             roll_on(organization, kind, day)
             .filter(community=organization.community_id)
             .select_related("resident")
             .order_by("organization_id", "joined_on", "pk")
         )
-        saved = {}
-        if self.instance.pk:
-            saved = {a.member_id: a for a in self.instance.attendances.all()}
-        rows = []
-        for member in members:
-            presence, reason = Presence.PRESENT, ""
-            if member.pk in saved:
-                presence, reason = saved[member.pk].presence, saved[member.pk].reason
-            if self.is_bound:
-                posted = self.data.get(f"presence-{member.pk}")
-                presence = posted if posted in Presence.values else presence
-                reason = (self.data.get(f"reason-{member.pk}") or "").strip()[:100]
-            rows.append(RollRow(member, presence, reason))
-        return rows
 
     @property
-    def roll_ids(self) -> str:
-        return ",".join(str(row.member.pk) for row in self.roll)
+    def roll(self) -> list[RollRow]:
+        return [
+            RollRow(member, self[f"presence-{member.pk}"], self[f"reason-{member.pk}"])
+            for member in self.members
+        ]
+
+    def visible_fields(self):
+        """The meeting's own fields; the roll is laid out member by member."""
+        return [field for field in super().visible_fields() if "-" not in field.name]
 
     def clean(self):
         cleaned = super().clean()
@@ -159,28 +164,24 @@ class MeetingForm(ScopedModelForm):
             if day and day < timezone.localdate() and "date" in self.changed_data:
                 self.add_error("date", _("计划日期已过：已经召开的会议请选“已召开”并登记出勤。"))
             return cleaned
-        if (self.data.get("roll_shown") or "") != self.roll_ids:
-            raise ValidationError(
-                _("参会名单已按所选党组织在会议当天的党员重新列出，请核对出勤后再保存。")
-            )
-        missing = []
-        for row in self.roll:
-            if self.data.get(f"presence-{row.member.pk}") not in Presence.values:
-                row.error = _("请选择出勤情况。")
-                missing.append(row.member.resident.name)
-            elif row.presence == Presence.LEAVE and not row.reason:
-                row.error = _("请假须填写事由。")
-                missing.append(row.member.resident.name)
-        if missing:
-            raise ValidationError(_("请补全出勤：%(names)s。") % {"names": "、".join(missing)})
+        for member in self.members:
+            presence = cleaned.get(f"presence-{member.pk}")
+            if not presence:
+                self.add_error(f"presence-{member.pk}", _("请选择出勤情况。"))
+            elif presence == Presence.LEAVE and not cleaned.get(f"reason-{member.pk}"):
+                self.add_error(f"reason-{member.pk}", _("请假须填写事由。"))
         return cleaned
 
     def save(self, commit: bool = True) -> OrganizationalLife:
+        data = self.cleaned_data
         return meeting_save(
             self.instance,
             by=self.user,
-            attendance={row.member.pk: (row.presence, row.reason) for row in self.roll},
-            files=self.cleaned_data.get("attachments") or [],
+            attendance={
+                member.pk: (data[f"presence-{member.pk}"], data[f"reason-{member.pk}"])
+                for member in self.members
+            },
+            files=data.get("attachments") or [],
         )
 
 
