@@ -172,16 +172,14 @@ def branch_quarters(
         .distinct()
         .order_by()
     )  # fmt: skip
-    by_kind: dict[str, list[Column]] = defaultdict(list)
-    for column in cols:
-        by_kind[column.kind].append(column)
+    # (kind, month) -> the column a meeting of that kind and month counts for
+    slot = {(c.kind, month): c for c in cols for month in range(c.first.month, c.last.month + 1)}
     for organization, kind, also_lecture, day in meetings:
-        kinds = [kind, MeetingKind.LECTURE] if also_lecture else [kind]
         branch = branch_of.get(organization, organization)
-        for each in kinds:
-            for column in by_kind.get(each, ()):
-                if column.first <= day <= column.last:
-                    held[branch, column].add(organization)
+        if column := slot.get((kind, day.month)):
+            held[branch, column].add(organization)
+        if also_lecture and (column := slot.get((MeetingKind.LECTURE, day.month))):
+            held[branch, column].add(organization)
 
     exemptions = defaultdict(list)
     for exemption in ComplianceExemption.objects.filter(
@@ -193,21 +191,20 @@ def branch_quarters(
 
     counted_on = min(until, quarter.last)
     full = _full_members(communities, counted_on)
+    due = {column: column.last < until or (day_over and column.last == until) for column in cols}
     result = []
     for branch in branches:
-        members = full.get(branch.pk, 0) + sum(full.get(g, 0) for g, _f, _d in groups[branch.pk])
+        pk, own_groups = branch.pk, groups[branch.pk]
+        members = full.get(pk, 0) + sum(full.get(g, 0) for g, _f, _d in own_groups)
         row = BranchQuarter(branch, members)
         for column in cols:
-            cell = Cell(column, due=column.last < until or (day_over and column.last == until))
-            cell.held = len(held.get((branch.pk, column), ()))
+            cell = Cell(column, due=due[column], held=len(held.get((pk, column), ())))
             if column.kind == MeetingKind.GROUP:
                 cell.required = sum(
-                    1 for _g, founded, dissolved in groups[branch.pk]
+                    1 for _g, founded, dissolved in own_groups
                     if founded <= column.first and (dissolved is None or dissolved >= column.last)
                 )  # fmt: skip
-            cell.exempt, cell.recorded = _exempt_reason(
-                branch, column, members, exemptions[branch.pk]
-            )
+            cell.exempt, cell.recorded = _exempt_reason(branch, column, members, exemptions[pk])
             row.cells.append(cell)
         result.append(row)
     return result
