@@ -124,6 +124,15 @@ def report(pages: list[dict], repeat: int) -> list[str]:
             f"{page['p95_ms']:,.1f} | {page['median_ms'] / trivial['median_ms']:,.0f}× | "
             f"{page['queries']} |"
         )
+    lines += [
+        "",
+        "The overview computes every branch of the district live, as the community's table does:",
+        "about 4,000 branches, 48,000 required cells and 35,000 meetings of the quarter, in the",
+        "same 12 queries. Its time is the full members of each branch on the quarter's last day",
+        "(a correlated subquery over 60,000 members' events, about 0.2 s) and building the cells",
+        "in Python (about 0.2 s). A snapshot per community and quarter, refreshed after a meeting",
+        "is saved as the population figures are, would make it a read of 1,000 rows.",
+    ]
     return lines
 
 
