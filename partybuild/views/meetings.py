@@ -31,8 +31,8 @@ from partybuild.tables import AttendanceTable, ComplianceOverviewTable, Organiza
 from residents.presenters import history_rows
 from shequ.images import photo_response
 from shequ.metrics import Quarter
-from shequ.models import Community, District, Role
-from shequ.params import query_date, query_quarter, query_row
+from shequ.models import Community, Role
+from shequ.params import asked_district, asked_quarter, query_date, query_row
 from shequ.views.generic import (
     ObjectCreateView,
     ObjectDetailView,
@@ -42,11 +42,6 @@ from shequ.views.generic import (
 )
 
 PRESENT = Q(attendances__presence=Presence.PRESENT)
-
-
-def asked_quarter(request) -> Quarter:
-    asked = query_quarter(request, "quarter")
-    return Quarter(*asked) if asked else Quarter.current()
 
 
 class MeetingListView(ObjectListView):
@@ -242,10 +237,7 @@ class ComplianceOverviewView(ScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         request = self.request
-        districts = District.objects.visible_to(request.user).order_by("code")
-        district = query_row(request, "district", districts) or districts.first()
-        if district is None:
-            raise Http404
+        districts, district = asked_district(request)
         quarter = asked_quarter(request)
         communities = list(
             self.get_queryset().filter(street__district=district).select_related("street")
