@@ -417,7 +417,8 @@ def reserve_ids(cursor, model: type[Model], count: int) -> list[int]:
 
 
 def copy_rows(cursor, table: str, columns: list[str], rows) -> None:
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+    quoted = ", ".join(f'"{column}"' for column in columns)  # a column may be named "order"
+    with cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
 

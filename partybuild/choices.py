@@ -59,3 +59,35 @@ class EventKind(models.TextChoices):
     SUSPENDED = "suspended", _("停止党籍")
     REINSTATED = "reinstated", _("恢复党籍")
     DECEASED = "deceased", _("去世")
+
+
+class MeetingKind(models.TextChoices):
+    """三会一课 and the theme day."""
+
+    GENERAL = "general", _("支部党员大会")
+    COMMITTEE = "committee", _("支委会")
+    GROUP = "group", _("党小组会")
+    LECTURE = "lecture", _("党课")
+    THEME_DAY = "theme_day", _("主题党日")
+
+
+# A lecture is often given at a general meeting or on the theme day; the record then counts
+# for both (offices write "支部党员大会暨党课").
+LECTURE_HOSTS = frozenset({MeetingKind.GENERAL, MeetingKind.THEME_DAY})
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("计划")
+    HELD = "held", _("已召开")
+
+
+class Presence(models.TextChoices):
+    PRESENT = "present", _("出席")
+    LEAVE = "leave", _("请假")
+    ABSENT = "absent", _("缺席")
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("每月一次")
+    QUARTERLY = "quarterly", _("每季度一次")
+    NONE = "none", _("不作要求")

@@ -6,12 +6,21 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partybuild.choices import EventKind, MemberStatus
-from partybuild.models import LetterCounter, MemberEvent, PartyMember, PartyOrganization
+from partybuild.choices import EventKind, MemberStatus, Presence
+from partybuild.models import (
+    Attendance,
+    LetterCounter,
+    MeetingAttachment,
+    MemberEvent,
+    OrganizationalLife,
+    PartyMember,
+    PartyOrganization,
+)
 from shequ.models import User
 from shequ.models.scoping import CHANGE
 
@@ -186,3 +195,40 @@ def member_status(
     member.status = after
     _save(member, str(EventKind(kind).label))
     return _event(member, kind, day, by, note=note)
+
+
+@transaction.atomic
+def meeting_save(
+    meeting: OrganizationalLife, *, by: User, attendance: dict[int, tuple[str, str]],
+    files: list[tuple[ContentFile, str]],
+) -> OrganizationalLife:  # fmt: skip
+    """A meeting planned or recorded, with the attendance of its roll once held: rows of
+    members no longer on the roll (the date or the organisation changed) go, with their
+    history; files are added beside those already kept."""
+    if (
+        meeting.pk
+        and not OrganizationalLife.objects.visible_to(by, CHANGE).filter(pk=meeting.pk).exists()
+    ):
+        raise Refused(_("无权修改这次组织生活的记录。"))
+    meeting.save()
+    kept = {row.member_id: row for row in meeting.attendances.all()}
+    if not meeting.held:
+        attendance = {}
+    for member_id, row in kept.items():
+        if member_id not in attendance:
+            row.delete()
+    for member_id, (presence, reason) in attendance.items():
+        reason = reason if presence == Presence.LEAVE else ""
+        row = kept.get(member_id)
+        if row is None:
+            Attendance.objects.create(
+                meeting=meeting, member_id=member_id, presence=presence, reason=reason
+            )
+        elif (row.presence, row.reason) != (presence, reason):
+            row.presence, row.reason = presence, reason
+            row.save()
+    for content, name in files:
+        MeetingAttachment.objects.create(
+            meeting=meeting, file=content, name=name, size=content.size, uploaded_by=by
+        )
+    return meeting

@@ -53,3 +53,125 @@ class PartyMemberTable(Table):
 
     def render_community(self, member):
         return as_html(member.community.name)
+
+
+def meeting_kind(table: Table, meeting) -> str:
+    kind = as_html(table.label(meeting, "kind"))
+    if meeting.also_lecture:
+        kind += f' <span class="badge text-bg-light border">{as_html(_("暨党课"))}</span>'
+    return mark_safe(kind)
+
+
+def meeting_status(table: Table, meeting) -> str:
+    if meeting.overdue:
+        return mark_safe(f'<span class="badge text-bg-danger">{as_html(_("计划已过期"))}</span>')
+    css = "text-bg-success" if meeting.held else "text-bg-secondary"
+    return mark_safe(f'<span class="badge {css}">{as_html(table.label(meeting, "status"))}</span>')
+
+
+class OrganizationalLifeTable(Table):
+    columns = (
+        Column("date", _("日期"), sort="date", css="text-nowrap"),
+        Column("kind", _("类型"), sort="kind"),
+        Column("topic", _("主题")),
+        Column("organization", _("党组织"), sort="organization", css="d-none d-md-table-cell"),
+        Column("attendance", _("出席/应到"), css="d-none d-sm-table-cell text-nowrap"),
+        Column("status", _("状态"), sort="status"),
+        Column("community", _("社区"), several_communities=True),
+    )  # fmt: skip
+    empty_text = _("没有符合条件的组织生活记录。")
+
+    def render_date(self, meeting):
+        return f"{meeting.date:%Y-%m-%d}"
+
+    def render_kind(self, meeting):
+        return meeting_kind(self, meeting)
+
+    def render_topic(self, meeting):
+        return link(self.url("partybuild:meeting_detail", meeting.pk), meeting.topic)
+
+    def render_organization(self, meeting):
+        return as_html(meeting.organization.name)
+
+    def render_attendance(self, meeting):
+        if not meeting.held:
+            return "—"
+        return f"{meeting.present}/{meeting.on_roll}"
+
+    def render_status(self, meeting):
+        return meeting_status(self, meeting)
+
+    def render_community(self, meeting):
+        return as_html(meeting.organization.community.name)
+
+
+class AttendanceTable(Table):
+    """A member's own rows signed in as a resident; the community's register for its keepers."""
+
+    columns = (
+        Column("date", _("日期"), sort="date", css="text-nowrap"),
+        Column("kind", _("类型")),
+        Column("topic", _("主题"), css="d-none d-md-table-cell"),
+        Column("member", _("党员")),
+        Column("presence", _("出勤")),
+    )  # fmt: skip
+    empty_text = _("没有出勤记录。")
+
+    def render_date(self, row):
+        return f"{row.meeting.date:%Y-%m-%d}"
+
+    def render_kind(self, row):
+        return meeting_kind(self, row.meeting)
+
+    def render_topic(self, row):
+        return as_html(row.meeting.topic)
+
+    def render_member(self, row):
+        return as_html(row.member.resident.name)
+
+    def render_presence(self, row):
+        presence = as_html(self.label(row, "presence"))
+        if row.reason:
+            presence += f'<div class="small text-body-secondary">{as_html(row.reason)}</div>'
+        return mark_safe(presence)
+
+
+class ComplianceOverviewTable(Table):
+    """Officials' counts: per community, the share of required meetings held in the quarter and
+    the branches with something missing; never a member or a meeting's content."""
+
+    columns = (
+        Column("community", _("社区"), css="text-nowrap"),
+        Column("street", _("街道"), css="d-none d-md-table-cell"),
+        Column("branches", _("党支部"), css="text-end"),
+        Column("held", _("已召开/应召开"), css="text-end text-nowrap d-none d-sm-table-cell"),
+        Column("share", _("召开率"), css="text-end"),
+        Column("missing", _("有缺项的支部"), css="text-end"),
+    )  # fmt: skip
+    empty_text = _("没有社区。")
+
+    def render_community(self, row):
+        if row.community is None:
+            return mark_safe(f"<strong>{as_html(_('合计'))}</strong>")
+        query = f"?community={row.community.pk}&quarter={self.quarter}"
+        return link(self.url("partybuild:compliance") + query, row.community.name)
+
+    def render_street(self, row):
+        return row.community.street.name if row.community else ""
+
+    def render_held(self, row):
+        return f"{row.held}/{row.required}"
+
+    def render_share(self, row):
+        if not row.required:
+            return "—"
+        return f"{100 * row.held / row.required:.1f}%"
+
+    def render_missing(self, row):
+        if not row.missing:
+            return "0"
+        return mark_safe(f'<span class="text-danger fw-semibold">{row.missing}</span>')
+
+    def __init__(self, rows, *, request, quarter) -> None:
+        super().__init__(rows, request=request)
+        self.quarter = quarter

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partybuild.views import members, organizations
+from partybuild.views import meetings, members, organizations
 
 app_name = "partybuild"
 
@@ -41,4 +41,26 @@ urlpatterns = [
     path("members/<int:pk>/confirm/", members.MemberConfirmView.as_view(), name="member_confirm"),
     path("members/<int:pk>/move/", members.MemberMoveView.as_view(), name="member_move"),
     path("members/<int:pk>/status/", members.MemberStatusView.as_view(), name="member_status"),
+    path("meetings/", meetings.MeetingListView.as_view(), name="meeting_list"),
+    path("meetings/add/", meetings.MeetingCreateView.as_view(), name="meeting_add"),
+    path("meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", meetings.MeetingUpdateView.as_view(), name="meeting_edit"),
+    path(
+        "meetings/files/<int:pk>/",
+        meetings.MeetingAttachmentView.as_view(),
+        name="meeting_attachment",
+    ),
+    path("meetings/attendance/", meetings.AttendanceListView.as_view(), name="attendance_list"),
+    path("meetings/compliance/", meetings.ComplianceView.as_view(), name="compliance"),
+    path(
+        "meetings/compliance/overview/",
+        meetings.ComplianceOverviewView.as_view(),
+        name="compliance_overview",
+    ),
+    path("meetings/exemptions/add/", meetings.ExemptionCreateView.as_view(), name="exemption_add"),
+    path(
+        "meetings/exemptions/<int:pk>/edit/",
+        meetings.ExemptionUpdateView.as_view(),
+        name="exemption_edit",
+    ),
 ]

@@ -24,7 +24,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
 
 Figures = dict[int, tuple[int | Decimal, int | Decimal]]  # community id -> (numerator, denominator)
 
@@ -62,6 +64,63 @@ class Period:
 
     def __str__(self) -> str:
         return f"{self.first:%Y-%m}"
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A quarter of a year: the four-no records and the party branches' meetings are kept by
+    quarter."""
+
+    year: int
+    number: int
+
+    @classmethod
+    def of(cls, day: datetime.date) -> Quarter:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @classmethod
+    def current(cls) -> Quarter:
+        return cls.of(timezone.localdate())
+
+    @classmethod
+    def recordable(cls) -> list[Quarter]:
+        """The quarters a record may be entered for, newest first: this year's so far and all
+        of last year's, which the awards of last year are decided on."""
+        current = cls.current()
+        return [cls(year, n) for year in (current.year, current.year - 1) for n in (4, 3, 2, 1)
+                if cls(year, n) <= current]  # fmt: skip
+
+    @property
+    def first(self) -> datetime.date:
+        return datetime.date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def last(self) -> datetime.date:
+        return self.following.first - datetime.timedelta(days=1)
+
+    @property
+    def following(self) -> Quarter:
+        return Quarter(self.year + self.number // 4, self.number % 4 + 1)
+
+    @property
+    def previous(self) -> Quarter:
+        return Quarter(self.year - (self.number == 1), (self.number - 2) % 4 + 1)
+
+    @property
+    def start(self) -> datetime.datetime:
+        return Period(self.first).start
+
+    @property
+    def end(self) -> datetime.datetime:
+        """The first instant after the quarter."""
+        return Period(self.following.first).start
+
+    @property
+    def label(self) -> str:
+        return _("%(year)s 年第 %(number)s 季度") % {"year": self.year, "number": self.number}
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.number}"
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ import datetime
 from typing import TypeVar
 
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
+from shequ.metrics import Quarter
+from shequ.models import District
 from shequ.text import strip_control
 
 # Primary keys are 64-bit; a longer run of digits is junk, not a row, and int() of a huge string
@@ -84,3 +86,31 @@ def query_quarter(request: HttpRequest, name: str) -> tuple[int, int] | None:
     if not dash or quarter not in ("1", "2", "3", "4") or (number := _year(year)) is None:
         return None
     return number, int(quarter)
+
+
+def query_date(request: HttpRequest, name: str) -> datetime.date | None:
+    """`2026-11-24` as that day, or None for anything else (junk, 30 February, another
+    spelling, a year before 1900 or after 2999)."""
+    text = request.GET.get(name, "").strip()
+    if len(text) != 10 or _year(text[:4]) is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def asked_quarter(request: HttpRequest, name: str = "quarter") -> Quarter:
+    """The quarter asked for (`2026-4`), else the current one."""
+    asked = query_quarter(request, name)
+    return Quarter(*asked) if asked else Quarter.current()
+
+
+def asked_district(request: HttpRequest) -> tuple[QuerySet, District]:
+    """The districts the user reaches and the one asked for (`?district=`), else the first; a
+    user who reaches none gets a 404."""
+    districts = District.objects.visible_to(request.user).order_by("code")
+    district = query_row(request, "district", districts) or districts.first()
+    if district is None:
+        raise Http404
+    return districts, district

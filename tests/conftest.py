@@ -40,6 +40,7 @@ from tests.factories import (
     StreetFactory,
     UserFactory,
     VisitFactory,
+    add_meeting,
     add_party_member,
     add_photo,
     assign,
@@ -80,6 +81,7 @@ class World:
     olive: User | None = None  # the other district's official, who inspects charlie's community
     party_organizations: list = field(default_factory=list)  # committee, branch 1, group, branch 2
     party_members: list = field(default_factory=list)  # 张 (secretary, group), 李 (probationary)
+    meetings: list = field(default_factory=list)  # branch 1 committee, branch 2 general, a plan
 
 
 @pytest.fixture
@@ -152,6 +154,26 @@ def _build_party(world: World) -> None:
     OrganizationPost.objects.create(organization=branch1, member=zhang, post="secretary",
                                     started_on=datetime.date(2022, 3, 1))  # fmt: skip
     world.party_members = [zhang, li]
+    # Organisational life: branch 1's committee met today (a sign-in sheet kept), branch 2's
+    # general meeting with 李 on leave, a lecture planned; branch 2 excused for its election.
+    from django.utils import timezone
+
+    from partybuild.models import ComplianceExemption
+
+    today = timezone.localdate()
+    world.meetings = [
+        add_meeting(branch1, "committee", today, world.peggy, topic=f"{SECRET}支委会",
+                    minutes=f"{SECRET}会议记录", attendance={zhang: ("present", "")},
+                    files=[(f"{SECRET}签到表.png", png_bytes())]),
+        add_meeting(branch2, "general", today, world.peggy, topic=f"{SECRET}党员大会",
+                    attendance={li: ("leave", f"{SECRET}住院")}),
+        add_meeting(branch1, "lecture", today + datetime.timedelta(days=7), world.peggy,
+                    status="planned", topic=f"{SECRET}党课"),
+    ]  # fmt: skip
+    ComplianceExemption.objects.create(
+        organization=branch2, starts_on=today.replace(day=1), ends_on=today,
+        reason=f"{SECRET}换届", recorded_by=world.peggy,
+    )  # fmt: skip
 
 
 def _score_assessments(world: World) -> None:
@@ -410,12 +432,24 @@ def other_scopes(world) -> World:
     four_no_now(building, world.charlie, f"{OTHER_SECRET}楼道堆放纸箱")
     branch = PartyOrganizationFactory(community=world.other_community,
                                       name=f"{OTHER_SECRET}党支部", grid_units=[unit])  # fmt: skip
-    secretary = add_party_member(resident, branch, world.charlie,
-                                 full_on=datetime.date(1991, 7, 1),
-                                 post=f"{OTHER_SECRET}岗位")  # fmt: skip
-    OrganizationPost.objects.create(organization=branch, member=secretary, post="secretary")
+    zhao = add_party_member(resident, branch, world.charlie, full_on=datetime.date(1991, 7, 1),
+                            post=f"{OTHER_SECRET}岗位")  # fmt: skip
+    OrganizationPost.objects.create(organization=branch, member=zhao, post="secretary")
     # Someone of charlie's community without a party file, whom a new file may be for.
     ResidentFactory(household=household, full_name=f"钱{OTHER_SECRET}", relation_to_head="child")
+    from django.utils import timezone
+
+    from partybuild.models import ComplianceExemption
+
+    today = timezone.localdate()
+    add_meeting(branch, "general", today, world.charlie, topic=f"{OTHER_SECRET}党员大会",
+                minutes=f"{OTHER_SECRET}会议记录",
+                attendance={zhao: ("leave", f"{OTHER_SECRET}事由")},
+                files=[(f"{OTHER_SECRET}签到表.png", png_bytes())])  # fmt: skip
+    ComplianceExemption.objects.create(
+        organization=branch, starts_on=today.replace(day=1), ends_on=today,
+        reason=f"{OTHER_SECRET}换届", recorded_by=world.charlie,
+    )  # fmt: skip
     add_photo(register_grievance(world.community, title=f"{GRID2_SECRET}诉求",
                                  building=building2))  # fmt: skip
 

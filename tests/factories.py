@@ -257,3 +257,19 @@ def add_party_member(resident, organization, by, *, joined_on=datetime.date(1990
     member = PartyMember(resident=resident, organization=organization, joined_on=joined_on,
                          full_on=full_on, **fields)  # fmt: skip
     return member_register(member, by)
+
+
+def add_meeting(organization, kind, day, by, *, attendance=None, files=(), **fields):
+    """A meeting saved through the service, as the meeting form does: `attendance` maps each
+    member on the roll to (presence, reason); `files` are (name, bytes)."""
+    from django.core.files.base import ContentFile
+
+    from partybuild.models import OrganizationalLife
+    from partybuild.services import meeting_save
+
+    fields.setdefault("topic", "学习党章")
+    meeting = OrganizationalLife(organization=organization, kind=kind, date=day, recorded_by=by,
+                                 **fields)  # fmt: skip
+    attendance = {member.pk: value for member, value in (attendance or {}).items()}
+    contents = [(ContentFile(data, name=name), name) for name, data in files]
+    return meeting_save(meeting, by=by, attendance=attendance, files=contents)

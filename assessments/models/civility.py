@@ -9,7 +9,6 @@ decided, its records of that year stand as they were decided on."""
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -27,63 +26,9 @@ from residents.choices import Status
 from residents.models import Building, Household, Resident
 from residents.models.fieldwork import FIELD_ROLES
 from residents.models.places import COMMUNITY_WORKERS
-from shequ.metrics import Period
+from shequ.metrics import Quarter
 from shequ.models import Community, Role, ScopedModel
 from shequ.models.scoping import CHANGE, VIEW
-
-
-@dataclass(frozen=True, order=True)
-class Quarter:
-    year: int
-    number: int
-
-    @classmethod
-    def of(cls, day: datetime.date) -> Quarter:
-        return cls(day.year, (day.month - 1) // 3 + 1)
-
-    @classmethod
-    def current(cls) -> Quarter:
-        return cls.of(timezone.localdate())
-
-    @classmethod
-    def recordable(cls) -> list[Quarter]:
-        """The quarters a record may be entered for, newest first: this year's so far and all
-        of last year's, which the awards of last year are decided on."""
-        current = cls.current()
-        return [cls(year, n) for year in (current.year, current.year - 1) for n in (4, 3, 2, 1)
-                if cls(year, n) <= current]  # fmt: skip
-
-    @property
-    def first(self) -> datetime.date:
-        return datetime.date(self.year, 3 * self.number - 2, 1)
-
-    @property
-    def last(self) -> datetime.date:
-        return self.following.first - datetime.timedelta(days=1)
-
-    @property
-    def following(self) -> Quarter:
-        return Quarter(self.year + self.number // 4, self.number % 4 + 1)
-
-    @property
-    def previous(self) -> Quarter:
-        return Quarter(self.year - (self.number == 1), (self.number - 2) % 4 + 1)
-
-    @property
-    def start(self) -> datetime.datetime:
-        return Period(self.first).start
-
-    @property
-    def end(self) -> datetime.datetime:
-        """The first instant after the quarter."""
-        return Period(self.following.first).start
-
-    @property
-    def label(self) -> str:
-        return _("%(year)s 年第 %(number)s 季度") % {"year": self.year, "number": self.number}
-
-    def __str__(self) -> str:
-        return f"{self.year}-{self.number}"
 
 
 def award_year() -> int:

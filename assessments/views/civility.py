@@ -42,9 +42,9 @@ from grievances.models import Grievance
 from residents.models import Building, FieldLogEntry, Household
 from residents.presenters import history_rows
 from shequ.excel import xlsx_response
-from shequ.models import Community, District
+from shequ.models import Community
 from shequ.models.scoping import CHANGE
-from shequ.params import query_quarter, query_row, query_year
+from shequ.params import asked_district, asked_quarter, query_row, query_year
 from shequ.views.generic import ObjectCreateView, ObjectUpdateView, ScopedMixin
 
 
@@ -56,11 +56,6 @@ def community_of(request) -> tuple[QuerySet | None, Community]:
     if community is None:
         raise Http404
     return (communities if communities.count() > 1 else None), community
-
-
-def asked_quarter(request) -> Quarter:
-    asked = query_quarter(request, "quarter")
-    return Quarter(*asked) if asked else Quarter.current()
 
 
 # -- a community's quarter -------------------------------------------------------------------
@@ -486,10 +481,7 @@ class FourNoOverviewView(ScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         request = self.request
-        districts = District.objects.visible_to(request.user).order_by("code")
-        district = query_row(request, "district", districts) or districts.first()
-        if district is None:
-            raise Http404
+        districts, district = asked_district(request)
         year = asked_year(request, timezone.localdate().year)
         communities = (
             self.get_queryset().filter(street__district=district).select_related("street")

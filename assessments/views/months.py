@@ -36,7 +36,7 @@ from assessments.tasks import score_run
 from shequ.metrics import Period, metrics
 from shequ.models import District, Role, Street
 from shequ.models.scoping import CHANGE, scope_of
-from shequ.params import query_month, query_row
+from shequ.params import asked_district, query_month, query_row
 from shequ.views.generic import ObjectDetailView, ScopedMixin
 
 
@@ -82,10 +82,7 @@ def files_appeals(user, community_id: int) -> bool:
 def district_and_month(request, default: datetime.date) -> tuple[QuerySet, District, Period]:
     """The districts the user reaches, the one asked for (else the first) and the month asked
     for (else `default`): junk in either is no choice, not an error."""
-    districts = District.objects.visible_to(request.user).order_by("code")
-    district = query_row(request, "district", districts) or districts.first()
-    if district is None:
-        raise Http404
+    districts, district = asked_district(request)
     return districts, district, Period(query_month(request, "month") or default)
 
 

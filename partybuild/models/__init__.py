@@ -1,10 +1,22 @@
+from partybuild.models.meetings import (
+    Attendance,
+    ComplianceExemption,
+    ComplianceRule,
+    MeetingAttachment,
+    OrganizationalLife,
+)
 from partybuild.models.members import LetterCounter, MemberEvent, PartyMember
 from partybuild.models.organization import OrganizationPost, PartyOrganization
 
 __all__ = [
+    "Attendance",
+    "ComplianceExemption",
+    "ComplianceRule",
     "LetterCounter",
+    "MeetingAttachment",
     "MemberEvent",
     "OrganizationPost",
+    "OrganizationalLife",
     "PartyMember",
     "PartyOrganization",
 ]

@@ -12,7 +12,7 @@ from django.views.generic import FormView, TemplateView
 from partybuild import services
 from partybuild.choices import MemberStatus
 from partybuild.filters import PartyMemberFilterSet
-from partybuild.forms import MemberForm, MoveForm, StatusForm, StepForm, TransferOutForm
+from partybuild.forms.members import MemberForm, MoveForm, StatusForm, StepForm, TransferOutForm
 from partybuild.models import MemberEvent, OrganizationPost, PartyMember, PartyOrganization
 from partybuild.tables import PartyMemberTable
 from residents.models import Building, Resident

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from partybuild.choices import MemberStatus, OrganizationKind, Post
-from partybuild.forms import OrganizationPostForm, PartyOrganizationForm, PostEndForm
+from partybuild.forms.members import OrganizationPostForm, PartyOrganizationForm, PostEndForm
 from partybuild.models import OrganizationPost, PartyMember, PartyOrganization
 from residents.presenters import history_rows
 from shequ.models import GridUnit
