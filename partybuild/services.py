@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partybuild.choices import EventKind, MemberStatus
+from partybuild.dues.services import dues_end
 from partybuild.models import LetterCounter, MemberEvent, PartyMember, PartyOrganization
 from shequ.models import User
 from shequ.models.scoping import CHANGE
@@ -91,6 +92,7 @@ def member_transfer_out(
     number = _next_letter(member, day.year)
     member.status = MemberStatus.TRANSFERRED_OUT
     _save(member, _("组织关系转出"))
+    dues_end(member, day)
     return _event(
         member, EventKind.TRANSFERRED_OUT, day, by, organization=None,
         counterpart=counterpart.strip(), letter_year=day.year, letter_number=number, note=note,
@@ -177,4 +179,6 @@ def member_status(
     _check_day(member, day)
     member.status = after
     _save(member, str(EventKind(kind).label))
+    if after != MemberStatus.ACTIVE:
+        dues_end(member, day)
     return _event(member, kind, day, by, note=note)

@@ -21,6 +21,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,7 @@ from tests.factories import (
     assign,
     png_bytes,
     register_grievance,
+    set_dues,
     valid_id_number,
 )
 
@@ -152,6 +154,14 @@ def _build_party(world: World) -> None:
     OrganizationPost.objects.create(organization=branch1, member=zhang, post="secretary",
                                     started_on=datetime.date(2022, 3, 1))  # fmt: skip
     world.party_members = [zhang, li]
+    # Dues since two months ago: 张 retired on a 4,000 base (0.5 %: 20.00), the first month
+    # paid; 李 a student at the fixed 0.20, nothing paid.
+    from partybuild.dues.services import dues_pay
+
+    set_dues(zhang, world.peggy, category="retired", base=Decimal(4000))
+    set_dues(li, world.peggy, category="minimal", note=f"{SECRET}在校学生")
+    first = zhang.dues_months.order_by("month")[0]
+    dues_pay(zhang.dues_months.filter(pk=first.pk), paid_on=first.month, by=world.peggy)
 
 
 def _score_assessments(world: World) -> None:
@@ -409,13 +419,14 @@ def other_scopes(world) -> World:
     four_no_now(building, world.charlie, f"{OTHER_SECRET}楼道堆放纸箱")
     branch = PartyOrganizationFactory(community=world.other_community,
                                       name=f"{OTHER_SECRET}党支部", grid_units=[unit])  # fmt: skip
-    add_party_member(
+    other_member = add_party_member(
         resident,
         branch,
         world.charlie,
         full_on=datetime.date(1991, 7, 1),
         post=f"{OTHER_SECRET}岗位",
     )
+    set_dues(other_member, world.charlie, fixed_amount=Decimal(5), note=f"{OTHER_SECRET}自愿多交")
     add_photo(register_grievance(world.community, title=f"{GRID2_SECRET}诉求",
                                  building=building2))  # fmt: skip
 

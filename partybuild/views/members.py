@@ -3,11 +3,14 @@
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.filters import PartyMemberFilterSet
-from partybuild.models import MemberEvent, OrganizationPost, PartyMember
+from partybuild.models import DuesMonth, MemberEvent, OrganizationPost, PartyMember
 from partybuild.tables import PartyMemberTable
 from residents.models import Building
 from residents.presenters import history_rows
 from shequ.views.generic import ObjectDetailView, ObjectListView
+
+# The file shows a year of dues; the member's dues page has them all.
+DUES_SHOWN = 12
 
 
 class MemberListView(ObjectListView):
@@ -49,5 +52,8 @@ class MemberDetailView(ObjectDetailView):
             posts=posts.select_related("organization").order_by("-started_on"),
             zone=Building.objects.visible_to(user).filter(party_members=member),
             history=history_rows(member, self.request.access),
+            dues=DuesMonth.objects.visible_to(user)
+            .filter(member=member)
+            .order_by("-month")[:DUES_SHOWN],
             **kwargs,
         )
