@@ -81,15 +81,12 @@ def dues_generate(
     missing = owed.exclude(pk__in=rows.values("member")).values_list(
         "pk", "dues_organization", "dues_amount"
     )
-    made = bulk_create_with_history(
-        [
-            DuesMonth(
-                member_id=member, organization_id=organization, month=month, amount_due=amount
-            )
-            for member, organization, amount in missing
-        ],
-        DuesMonth,
-    )
+    made = [
+        DuesMonth(member_id=member, organization_id=organization, month=month, amount_due=amount)
+        for member, organization, amount in missing
+    ]
+    if made:
+        bulk_create_with_history(made, DuesMonth)
     stale = list(rows.unpaid().exclude(member__in=owed.values("pk")))
     for row in stale:
         row._change_reason = "不再应交"

@@ -396,7 +396,7 @@ class Migration(migrations.Migration):
                             ),
                         ),
                         name="dues_basis_amounts_not_negative",
-                        violation_error_message="金额和比例不能为负数，比例不超过 100%。",
+                        violation_error_message="金额和比例不能为负数，比例不超过 100%%。",
                     ),
                     models.CheckConstraint(
                         condition=models.Q(("effective_from__day", 1)),

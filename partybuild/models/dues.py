@@ -129,7 +129,7 @@ class DuesBasis(ScopedModel):
                 & (Q(rate__isnull=True) | Q(rate__gte=0, rate__lte=100))
                 & (Q(fixed_amount__isnull=True) | Q(fixed_amount__gte=0)),
                 name="dues_basis_amounts_not_negative",
-                violation_error_message=_("金额和比例不能为负数，比例不超过 100%。"),
+                violation_error_message=_("金额和比例不能为负数，比例不超过 100%%。"),
             ),
             models.CheckConstraint(
                 condition=Q(effective_from__day=1),

@@ -199,7 +199,7 @@ class DuesSheetView(OrganizationDuesMixin, FormView):
             .order_by("joined_on", "pk")
         )
         rows = list(rows)
-        form = kwargs.get("form") or self.get_form()
+        form = kwargs.pop("form", None) or self.get_form()
         ticked = {parse_id(value) for value in form["rows"].value() or []} if form.is_bound else ()
         return super().get_context_data(
             form=form,
