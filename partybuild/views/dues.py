@@ -54,9 +54,11 @@ FIGURES = {
 }
 
 
-def figures_of(rows) -> list[dict]:
-    """FIGURES of `rows` for each value of the fields they were grouped by (`.values(...)`)."""
-    return list(rows.annotate(paid_month=TruncMonth("paid_on")).annotate(**FIGURES).order_by())
+def figures_of(rows, by: str) -> dict:
+    """FIGURES of `rows` for each value of the field `by`, in one GROUP BY. The month a row was
+    paid in is annotated before grouping, or it would split each group in paid and unpaid."""
+    rows = rows.annotate(paid_month=TruncMonth("paid_on")).values(by)
+    return {row[by]: row for row in rows.annotate(**FIGURES).order_by()}
 
 
 def with_rate(row: dict) -> dict:
@@ -117,7 +119,7 @@ class DuesIndexView(ScopedMixin, TemplateView):
             .order_by("community__code", "order", "pk")
         )
         rows = DuesMonth.objects.visible_to(self.request.user).filter(month=month)
-        own = {row["organization"]: row for row in figures_of(rows.values("organization"))}
+        own = figures_of(rows, "organization")
         rows = tree_rows(nodes)
         known = {node.pk for node in nodes}
         totals = {}
@@ -227,8 +229,7 @@ class DuesSummaryView(OrganizationDuesMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         year = query_year(self.request, "year") or timezone.localdate().year
-        rows = self.rows().filter(month__year=year).values("month")
-        found = {row["month"]: row for row in figures_of(rows)}
+        found = figures_of(self.rows().filter(month__year=year), "month")
         months = [datetime.date(year, number, 1) for number in range(1, 13)]
         months = [month for month in months if month <= this_month()]
         rows = [(month, with_rate(found.get(month, {"members": 0}))) for month in months]

@@ -199,6 +199,25 @@ def test_the_arrears_list_puts_the_longest_owing_first(client, world):
     assert "40.00" in page
 
 
+def test_the_summary_and_the_index_count_each_member_month_once(client, world):
+    client.force_login(world.peggy)
+    committee, branch1, group, branch2 = world.party_organizations
+    url = reverse("partybuild:dues_summary", args=[committee.pk])
+    response = client.get(url, {"year": str(TWO_AGO.first.year)})
+    month = dict(response.context["rows"])[TWO_AGO.first]
+    # 张 paid 20.00 in the month, 李 owes 0.20.
+    assert {key: month[key] for key in ("members", "due", "paid", "outstanding", "rate")} == {
+        "members": 2, "due": Decimal("20.20"), "paid": Decimal("20.00"),
+        "outstanding": Decimal("0.20"), "rate": Decimal("50.0"),
+    }  # fmt: skip
+    response = client.get(reverse("partybuild:dues"), {"month": str(TWO_AGO)})
+    rows = {node: figures for _depth, node, figures in response.context["rows"]}
+    # The group's month counts in its branch and in the committee above it.
+    assert [rows[node]["members"] for node in world.party_organizations] == [2, 1, 1, 1]
+    assert rows[committee]["on_time"] == rows[branch1]["on_time"] == rows[group]["on_time"] == 1
+    assert rows[branch2]["outstanding"] == Decimal("0.20")
+
+
 def test_the_years_workbook_holds_what_the_sheet_shows(client, world):
     client.force_login(world.peggy)
     committee = world.party_organizations[0]
