@@ -7,11 +7,11 @@ from shequ.tables import Column, Table, as_html, link
 
 class DuesArrearsTable(Table):
     columns = (
-        Column("name", _("姓名")),
+        Column("name", _("姓名"), cell_css="text-nowrap"),
         Column("organization", _("所在党组织"), sort="organization", css="d-none d-md-table-cell"),
         Column("since", _("最早欠交月份"), sort="since"),
-        Column("months", _("欠交月数"), sort="months", css="text-end"),
-        Column("amount", _("欠交金额（元）"), sort="amount", css="text-end"),
+        Column("months", _("欠交月数"), sort="months", css="text-end d-none d-sm-table-cell"),
+        Column("amount", _("欠交（元）"), sort="amount", css="text-end"),
         Column("community", _("社区"), several_communities=True),
     )  # fmt: skip
     empty_text = _("没有欠交党费的党员。")
