@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         decimal_places=2,
                         help_text="支部确定按固定金额交纳时填写，并在说明中写明原因。",
-                        max_digits=8,
+                        max_digits=10,
                         null=True,
                         verbose_name="固定金额（元/月）",
                     ),
@@ -110,7 +110,7 @@ class Migration(migrations.Migration):
                     models.DecimalField(
                         decimal_places=2,
                         editable=False,
-                        max_digits=8,
+                        max_digits=10,
                         verbose_name="每月应交（元）",
                     ),
                 ),
@@ -183,14 +183,14 @@ class Migration(migrations.Migration):
                 ("month", models.DateField(verbose_name="月份")),
                 (
                     "amount_due",
-                    models.DecimalField(decimal_places=2, max_digits=8, verbose_name="应交（元）"),
+                    models.DecimalField(decimal_places=2, max_digits=10, verbose_name="应交（元）"),
                 ),
                 (
                     "amount_paid",
                     models.DecimalField(
                         blank=True,
                         decimal_places=2,
-                        max_digits=8,
+                        max_digits=10,
                         null=True,
                         verbose_name="实交（元）",
                     ),
@@ -325,7 +325,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         decimal_places=2,
                         help_text="支部确定按固定金额交纳时填写，并在说明中写明原因。",
-                        max_digits=8,
+                        max_digits=10,
                         null=True,
                         verbose_name="固定金额（元/月）",
                     ),
@@ -335,7 +335,7 @@ class Migration(migrations.Migration):
                     models.DecimalField(
                         decimal_places=2,
                         editable=False,
-                        max_digits=8,
+                        max_digits=10,
                         verbose_name="每月应交（元）",
                     ),
                 ),
@@ -418,14 +418,14 @@ class Migration(migrations.Migration):
                 ("month", models.DateField(verbose_name="月份")),
                 (
                     "amount_due",
-                    models.DecimalField(decimal_places=2, max_digits=8, verbose_name="应交（元）"),
+                    models.DecimalField(decimal_places=2, max_digits=10, verbose_name="应交（元）"),
                 ),
                 (
                     "amount_paid",
                     models.DecimalField(
                         blank=True,
                         decimal_places=2,
-                        max_digits=8,
+                        max_digits=10,
                         null=True,
                         verbose_name="实交（元）",
                     ),

@@ -90,11 +90,11 @@ class DuesBasis(ScopedModel):
         help_text=_("不填则按规定的比例。"),
     )  # fmt: skip
     fixed_amount = models.DecimalField(
-        _("固定金额（元/月）"), max_digits=8, decimal_places=2, null=True, blank=True,
+        _("固定金额（元/月）"), max_digits=10, decimal_places=2, null=True, blank=True,
         help_text=_("支部确定按固定金额交纳时填写，并在说明中写明原因。"),
     )  # fmt: skip
     amount = models.DecimalField(
-        _("每月应交（元）"), max_digits=8, decimal_places=2, editable=False
+        _("每月应交（元）"), max_digits=10, decimal_places=2, editable=False
     )
     note = models.TextField(_("说明"), blank=True)
     set_by = models.ForeignKey(
@@ -194,9 +194,9 @@ class DuesMonth(ScopedModel):
         verbose_name=_("所在党组织"),
     )  # fmt: skip
     month = models.DateField(_("月份"))
-    amount_due = models.DecimalField(_("应交（元）"), max_digits=8, decimal_places=2)
+    amount_due = models.DecimalField(_("应交（元）"), max_digits=10, decimal_places=2)
     amount_paid = models.DecimalField(
-        _("实交（元）"), max_digits=8, decimal_places=2, null=True, blank=True
+        _("实交（元）"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     paid_on = models.DateField(_("交纳日期"), null=True, blank=True, validators=[not_in_future])
     recorded_by = models.ForeignKey(

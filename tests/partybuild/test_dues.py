@@ -78,7 +78,10 @@ def test_the_branch_sets_a_basis_and_overrides_the_rule_only_with_a_reason(clien
     assert zhang.dues_bases.get(effective_from=THIS_MONTH.following.first).amount == Decimal("50")
 
     # Junk and a second basis for the same month: Chinese messages, no 500.
-    for bad in ({"base": "-1"}, {"base": "三千"}, {"effective_from": "2026-13"}, {}):
+    for bad in (
+        {"base": "-1"}, {"base": "三千"}, {"effective_from": "2026-13"}, {},
+        {"base": "99999999.99", "rate": "100.5"}, {"base": "123456789012"},
+    ):  # fmt: skip
         response = client.post(url, {"effective_from": month, "category": "employed", **bad})
         assert response.status_code == 200
         assert response.context["form"].errors
