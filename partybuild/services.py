@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partybuild.choices import EventKind, MemberStatus, Presence
+from partybuild.dues.services import dues_end
 from partybuild.models import (
     Attendance,
     LetterCounter,
@@ -100,6 +101,7 @@ def member_transfer_out(
     number = _next_letter(member, day.year)
     member.status = MemberStatus.TRANSFERRED_OUT
     _save(member, _("组织关系转出"))
+    dues_end(member, day)
     return _event(
         member, EventKind.TRANSFERRED_OUT, day, by, organization=None,
         counterpart=counterpart.strip(), letter_year=day.year, letter_number=number, note=note,
@@ -194,6 +196,8 @@ def member_status(
     _check_day(member, day)
     member.status = after
     _save(member, str(EventKind(kind).label))
+    if after != MemberStatus.ACTIVE:
+        dues_end(member, day)
     return _event(member, kind, day, by, note=note)
 
 

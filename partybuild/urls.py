@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partybuild.views import meetings, members, organizations
+from partybuild.views import dues, meetings, members, organizations
 
 app_name = "partybuild"
 
@@ -63,4 +63,15 @@ urlpatterns = [
         meetings.ExemptionUpdateView.as_view(),
         name="exemption_edit",
     ),
+    path("members/<int:partymember_pk>/dues/", dues.MemberDuesView.as_view(), name="member_dues"),
+    path("dues/", dues.DuesIndexView.as_view(), name="dues"),
+    path("dues/arrears/", dues.DuesArrearsView.as_view(), name="dues_arrears"),
+    path("dues/organizations/<int:pk>/", dues.DuesSheetView.as_view(), name="dues_sheet"),
+    path(
+        "dues/organizations/<int:pk>/summary/",
+        dues.DuesSummaryView.as_view(),
+        name="dues_summary",
+    ),
+    path("dues/organizations/<int:pk>/export/", dues.DuesExportView.as_view(), name="dues_export"),
+    path("dues/months/<int:pk>/edit/", dues.DuesMonthUpdateView.as_view(), name="duesmonth_edit"),
 ]

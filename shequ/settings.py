@@ -324,6 +324,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_crontab("ASSESSMENT_SCORING_CRON", "0 2 1 * *"),
         "options": {"expires": 20 * 3600},
     },
+    # Party dues: the new month's rows for every member who owes it, early on the 1st.
+    "partybuild-dues-open-month": {
+        "task": "partybuild.tasks.dues_open_month",
+        "schedule": env_crontab("PARTY_DUES_CRON", "10 0 1 * *"),
+        "options": {"expires": 20 * 3600},
+    },
     # Notifications whose enqueue was lost with the broker, and retries of failed ones.
     "outbox-deliver": {
         "task": "shequ.tasks.outbox_deliver",

@@ -21,6 +21,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,7 @@ from tests.factories import (
     assign,
     png_bytes,
     register_grievance,
+    set_dues,
     valid_id_number,
 )
 
@@ -174,6 +176,14 @@ def _build_party(world: World) -> None:
         organization=branch2, starts_on=today.replace(day=1), ends_on=today,
         reason=f"{SECRET}换届", recorded_by=world.peggy,
     )  # fmt: skip
+    # Dues since two months ago: 张 retired on a 4,000 base (0.5 %: 20.00), the first month
+    # paid; 李 a student at the fixed 0.20, nothing paid.
+    from partybuild.dues.services import dues_pay
+
+    set_dues(zhang, world.peggy, category="retired", base=Decimal(4000))
+    set_dues(li, world.peggy, category="minimal", note=f"{SECRET}在校学生")
+    first = zhang.dues_months.order_by("month")[0]
+    dues_pay(zhang.dues_months.filter(pk=first.pk), paid_on=first.month, by=world.peggy)
 
 
 def _score_assessments(world: World) -> None:
@@ -435,6 +445,7 @@ def other_scopes(world) -> World:
     zhao = add_party_member(resident, branch, world.charlie, full_on=datetime.date(1991, 7, 1),
                             post=f"{OTHER_SECRET}岗位")  # fmt: skip
     OrganizationPost.objects.create(organization=branch, member=zhao, post="secretary")
+    set_dues(zhao, world.charlie, fixed_amount=Decimal(5), note=f"{OTHER_SECRET}自愿多交")
     # Someone of charlie's community without a party file, whom a new file may be for.
     ResidentFactory(household=household, full_name=f"钱{OTHER_SECRET}", relation_to_head="child")
     from django.utils import timezone

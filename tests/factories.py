@@ -273,3 +273,19 @@ def add_meeting(organization, kind, day, by, *, attendance=None, files=(), **fie
     attendance = {member.pk: value for member, value in (attendance or {}).items()}
     contents = [(ContentFile(data, name=name), name) for name, data in files]
     return meeting_save(meeting, by=by, attendance=attendance, files=contents)
+
+
+def set_dues(member, by, *, months_ago: int = 2, **fields):
+    """A dues basis from the first of the month `months_ago` before this one, set through the
+    service as the basis form does (which also makes the months owed since)."""
+    from django.utils import timezone
+
+    from partybuild.dues.services import dues_basis_set
+    from partybuild.models import DuesBasis
+
+    month = timezone.localdate().replace(day=1)
+    for _ in range(months_ago):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    basis = DuesBasis(member=member, effective_from=month, **fields)
+    basis.full_clean()
+    return dues_basis_set(basis, by)

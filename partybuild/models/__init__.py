@@ -1,3 +1,4 @@
+from partybuild.models.dues import DuesBasis, DuesMonth
 from partybuild.models.meetings import (
     Attendance,
     ComplianceExemption,
@@ -12,6 +13,8 @@ __all__ = [
     "Attendance",
     "ComplianceExemption",
     "ComplianceRule",
+    "DuesBasis",
+    "DuesMonth",
     "LetterCounter",
     "MeetingAttachment",
     "MemberEvent",

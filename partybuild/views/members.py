@@ -13,7 +13,13 @@ from partybuild import services
 from partybuild.choices import MemberStatus
 from partybuild.filters import PartyMemberFilterSet
 from partybuild.forms.members import MemberForm, MoveForm, StatusForm, StepForm, TransferOutForm
-from partybuild.models import MemberEvent, OrganizationPost, PartyMember, PartyOrganization
+from partybuild.models import (
+    DuesMonth,
+    MemberEvent,
+    OrganizationPost,
+    PartyMember,
+    PartyOrganization,
+)
 from partybuild.tables import PartyMemberTable
 from residents.models import Building, Resident
 from residents.presenters import history_rows
@@ -27,6 +33,9 @@ from shequ.views.generic import (
     ScopedMixin,
     integrity_message,
 )
+
+# The file shows a year of dues; the member's dues page has them all.
+DUES_SHOWN = 12
 
 
 class MemberListView(ObjectListView):
@@ -68,6 +77,9 @@ class MemberDetailView(ObjectDetailView):
             posts=posts.select_related("organization").order_by("-started_on"),
             zone=Building.objects.visible_to(user).filter(party_members=member),
             history=history_rows(member, self.request.access),
+            dues=DuesMonth.objects.visible_to(user)
+            .filter(member=member)
+            .order_by("-month")[:DUES_SHOWN],
             **kwargs,
         )
 

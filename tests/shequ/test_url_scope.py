@@ -129,14 +129,23 @@ def test_a_row_parameter_it_cannot_fill_with_a_real_row_fails_the_walk(world):
     assert problems[0].startswith("mystery: cannot tell which scoped model 'pk' names")
     assert problems[1].startswith("ghost: cannot tell which scoped model 'ghost_pk' names")
     # A route no party has a row for is reported by the walk, not skipped. Party files hold
-    # residents; their events refuse deletion but for this test's own transaction.
+    # residents; their events and paid dues refuse deletion but for this test's own transaction.
     from django.db import connection
 
-    from partybuild.models import MemberEvent, OrganizationalLife, OrganizationPost, PartyMember
+    from partybuild.models import (
+        DuesBasis,
+        DuesMonth,
+        MemberEvent,
+        OrganizationalLife,
+        OrganizationPost,
+        PartyMember,
+    )
 
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
         MemberEvent.objects.all().delete()
+        DuesMonth.objects.all().delete()
+        DuesBasis.objects.all().delete()
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
     OrganizationPost.objects.all().delete()
     OrganizationalLife.objects.all().delete()

@@ -1,0 +1,1 @@
+"""党费: the services, forms, tables and workbook of members' dues."""
