@@ -152,6 +152,35 @@ def _build_party(world: World) -> None:
     OrganizationPost.objects.create(organization=branch1, member=zhang, post="secretary",
                                     started_on=datetime.date(2022, 3, 1))  # fmt: skip
     world.party_members = [zhang, li]
+    _party_fieldwork(world.community, zhang, li, world.households[1], world.peggy, SECRET)
+
+
+def _party_fieldwork(community, member, other, household, by, secret: str,
+                     ended: bool = False) -> None:  # fmt: skip
+    """`member` paired with `household` and visited once (the pair `ended` since, where asked);
+    `member`'s good deed; a need open on the community's board and one `other` claimed, with an
+    hour `other` served."""
+    from partybuild import services
+    from partybuild.models import CommunityNeed, Pairing, ServiceHours
+
+    pairing = Pairing.objects.create(community=community, member=member, household=household,
+                                     kind="poor_member", started_on=datetime.date(2026, 1, 10),
+                                     notes=f"{secret}帮扶")  # fmt: skip
+    services.pairing_visit(pairing, by, visited_on=datetime.date(2026, 2, 1),
+                           notes=f"{secret}结对走访")  # fmt: skip
+    if ended:
+        pairing.ended_on, pairing.end_reason = datetime.date(2026, 6, 30), f"{secret}脱困"
+        pairing.save()
+    services.four_ones_record(member=member, item="good_deed", done_on=datetime.date(2026, 3, 5),
+                              description=f"{secret}好事", by=by)  # fmt: skip
+    CommunityNeed.objects.create(community=community, kind="wish", title=f"{secret}微心愿",
+                                 posted_by=by)  # fmt: skip
+    post = CommunityNeed.objects.create(community=community, kind="post",
+                                        title=f"{secret}认领岗位", posted_by=by)  # fmt: skip
+    services.need_claim(post, other, by)
+    ServiceHours.objects.create(community=community, member=other, hours=2, need=post,
+                                served_on=datetime.date(2026, 4, 1), what=f"{secret}服务",
+                                recorded_by=by)  # fmt: skip
 
 
 def _score_assessments(world: World) -> None:
@@ -409,13 +438,16 @@ def other_scopes(world) -> World:
     four_no_now(building, world.charlie, f"{OTHER_SECRET}楼道堆放纸箱")
     branch = PartyOrganizationFactory(community=world.other_community,
                                       name=f"{OTHER_SECRET}党支部", grid_units=[unit])  # fmt: skip
-    add_party_member(
+    other_member = add_party_member(
         resident,
         branch,
         world.charlie,
         full_on=datetime.date(1991, 7, 1),
         post=f"{OTHER_SECRET}岗位",
     )
+    # Ended: charlie's one household is paired no more, so his pairing form can pair it again.
+    _party_fieldwork(world.other_community, other_member, other_member, household, world.charlie,
+                     OTHER_SECRET, ended=True)  # fmt: skip
     add_photo(register_grievance(world.community, title=f"{GRID2_SECRET}诉求",
                                  building=building2))  # fmt: skip
 

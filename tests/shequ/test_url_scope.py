@@ -132,13 +132,24 @@ def test_a_row_parameter_it_cannot_fill_with_a_real_row_fails_the_walk(world):
     # residents; their events refuse deletion but for this test's own transaction.
     from django.db import connection
 
-    from partybuild.models import MemberEvent, OrganizationPost, PartyMember
+    from partybuild.models import (
+        CommunityNeed,
+        FourOnesRecord,
+        MemberEvent,
+        OrganizationPost,
+        Pairing,
+        PairingVisit,
+        PartyMember,
+        ServiceHours,
+    )
 
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
         MemberEvent.objects.all().delete()
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
     OrganizationPost.objects.all().delete()
+    for model in (PairingVisit, Pairing, FourOnesRecord, ServiceHours, CommunityNeed):
+        model.objects.all().delete()
     PartyMember.objects.all().delete()
     Resident.history.all().delete()
     Resident.objects.all().delete()
