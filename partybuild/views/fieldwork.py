@@ -168,7 +168,8 @@ class PairingVisitCreateView(ScopedMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user, "pairing": self.pairing}
 
     def get_initial(self):
-        return {"visited_on": timezone.localdate()}
+        # A visit to an ended pair is one recorded late: no later than the end.
+        return {"visited_on": min(timezone.localdate(), self.pairing.ended_on or datetime.date.max)}
 
     def get_context_data(self, **kwargs):
         title = _("记录结对走访：%(pairing)s") % {"pairing": self.pairing}

@@ -16,7 +16,7 @@ from partybuild.models import CommunityNeed, FourOnesRecord, Pairing, PartyMembe
 from residents.metrics import visits_in_time
 from residents.models import Resident, ResidentTag
 from residents.views.fieldwork import due_visits
-from shequ.metrics import Period
+from shequ.metrics import Period, metrics
 from tests.conftest import SECRET
 from tests.factories import ResidentFactory
 
@@ -257,3 +257,19 @@ def test_another_community_sees_nothing_and_officials_only_figures(client, world
     figures = party_pairing_visits(MONTH)
     assert figures[world.community.pk] == (0, 1)
     assert world.other_community.pk not in figures  # its pair has ended
+
+
+@pytest.mark.usefixtures("other_scopes")
+def test_each_metric_is_one_query_for_every_community_and_has_its_records(
+    world, django_assert_num_queries
+):
+    found = {}
+    for code in ("party_pairing_visits", "party_four_ones", "party_in_service_reported"):
+        metric = metrics()[code]
+        with django_assert_num_queries(1):
+            found[code] = metric.compute(MONTH)
+        records = metric.records(MONTH).filter(community=world.community)
+        assert records.count() == found[code][world.community.pk][1]
+    # Both communities answer from the one query; charlie's ended pair is due nowhere.
+    assert found["party_four_ones"][world.other_community.pk] == (0, 1)
+    assert world.other_community.pk not in found["party_pairing_visits"]
