@@ -25,8 +25,8 @@ def test_a_party_worker_records_a_pairing_visit_on_a_phone(
     phone.get_by_role("button", name="保存").click()
 
     expect(phone.get_by_role("alert")).to_contain_text("已记录走访")
-    expect(phone.locator(".list-group")).to_contain_text("帮助申请临时救助")
-    expect(phone.locator(".alert-warning")).to_have_count(0)  # no longer overdue
+    expect(phone.locator(".list-group").first).to_contain_text("帮助申请临时救助")
+    expect(phone.get_by_test_id("pairing-overdue")).to_have_count(0)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
 
