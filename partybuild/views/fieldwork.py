@@ -72,6 +72,10 @@ class PartyKeepersOnly:
         return access.is_admin or bool(PARTY_KEEPERS & access.roles)
 
 
+# Rows of a member sort by the member's name as the roster does: pinyin initials first.
+BY_MEMBER_NAME = ("member__resident__name_initials", "member__resident__name_simplified")
+
+
 # 结对帮扶
 
 
@@ -82,7 +86,7 @@ class PairingListView(ObjectListView):
     filterset_class = PairingFilterSet
     title = _("结对帮扶")
     sortable = {
-        "member": ("member__resident__name_initials", "member__resident__name_simplified"),
+        "member": BY_MEMBER_NAME,
         "kind": "kind",
         "started_on": "started_on",
         "last_visit": "last_visit",
@@ -285,7 +289,7 @@ class FourOnesRecordListView(ObjectListView):
     title = _("四个一记录")
     sortable = {
         "done_on": "done_on",
-        "member": ("member__resident__name_initials", "member__resident__name_simplified"),
+        "member": BY_MEMBER_NAME,
         "item": "item",
     }
     add_url_name = "partybuild:fouronesrecord_add"
