@@ -91,3 +91,50 @@ class Frequency(models.TextChoices):
     MONTHLY = "monthly", _("每月一次")
     QUARTERLY = "quarterly", _("每季度一次")
     NONE = "none", _("不作要求")
+
+
+class PairingKind(models.TextChoices):
+    """五包: the households a member may be paired with."""
+
+    POOR_MEMBER = "poor_member", _("困难党员")
+    RELEASED_PRISONER = "released_prisoner", _("刑释解教人员")
+    ELDERLY_ALONE = "elderly_alone", _("孤寡老人")
+    LAID_OFF = "laid_off", _("下岗失业人员")
+    DISABLED = "disabled", _("残疾人")
+
+
+# As the registry's 刑释解教 tag: only community staff see that a household is paired for it.
+SENSITIVE_PAIRING_KINDS = frozenset({PairingKind.RELEASED_PRISONER})
+
+
+class VisitEvery(models.IntegerChoices):
+    """How often a pair should be visited, in days, as the registry's must-visit periods are."""
+
+    WEEK = 7, _("每周")
+    HALF_MONTH = 15, _("每半月")
+    MONTH = 30, _("每月")
+    QUARTER = 90, _("每季度")
+
+
+class FourOnesItem(models.TextChoices):
+    """四个一: what each member does for the community in a year."""
+
+    GOOD_DEED = "good_deed", _("一件好事")
+    LABOUR = "labour", _("一次义务劳动")
+    INFORMATION = "information", _("一条信息")
+    SUGGESTION = "suggestion", _("一条建议")
+
+
+# Items the grievance desk registers as a case, so the community answers them.
+FILED_ITEMS = frozenset({FourOnesItem.INFORMATION, FourOnesItem.SUGGESTION})
+
+
+class NeedKind(models.TextChoices):
+    POST = "post", _("认领岗位")
+    WISH = "wish", _("微心愿")
+
+
+class NeedStatus(models.TextChoices):
+    OPEN = "open", _("待认领")
+    CLAIMED = "claimed", _("已认领")
+    DONE = "done", _("已完成")

@@ -1,10 +1,32 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.choices import Category, MeetingKind, MeetingStatus, MemberStatus, Presence
-from partybuild.models import Attendance, OrganizationalLife, PartyMember, PartyOrganization
+from partybuild.choices import (
+    SENSITIVE_PAIRING_KINDS,
+    Category,
+    FourOnesItem,
+    MeetingKind,
+    MeetingStatus,
+    MemberStatus,
+    NeedKind,
+    NeedStatus,
+    PairingKind,
+    Presence,
+)
+from partybuild.forms.fieldwork import may_see_sensitive
+from partybuild.models import (
+    Attendance,
+    CommunityNeed,
+    FourOnesRecord,
+    OrganizationalLife,
+    Pairing,
+    PartyMember,
+    PartyOrganization,
+)
+from partybuild.models.fieldwork import PairingQuerySet
 from shequ import chinese
 from shequ.filters import FilterSet, visible_communities
 from shequ.metrics import Quarter
@@ -136,3 +158,96 @@ class AttendanceFilterSet(FilterSet):
 
     def in_quarter(self, queryset, name, value):
         return in_quarter(queryset, value, "meeting__date")
+
+
+def visible_members(request):
+    return (
+        PartyMember.objects.visible_to(request.user)
+        .filter(status=MemberStatus.ACTIVE)
+        .select_related("resident")
+    )
+
+
+class PairingFilterSet(FilterSet):
+    member = django_filters.ModelChoiceFilter(
+        label=_("党员"), queryset=visible_members, empty_label=_("全部党员")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("帮扶类型"), choices=PairingKind.choices, empty_label=_("全部类型")
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("状态"), choices=[("open", _("结对中")), ("ended", _("已解除"))],
+        empty_label=_("全部"), method="in_state",
+    )  # fmt: skip
+    overdue = django_filters.BooleanFilter(
+        label=_("只看逾期未走访"), method="only_overdue", widget=forms.CheckboxInput
+    )
+    community = django_filters.ModelChoiceFilter(
+        label=_("社区"), queryset=visible_communities, empty_label=_("全部社区")
+    )
+
+    defaults = {"state": "open"}
+    several_communities = ("community",)
+
+    class Meta:
+        model = Pairing
+        fields = ["member", "kind", "state", "overdue", "community"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Sensitive kinds are offered only to those who may see them: a filter would reveal them.
+        if self.request is None or not may_see_sensitive(self.request.user):
+            self.filters["kind"].extra["choices"] = [
+                (value, label)
+                for value, label in PairingKind.choices
+                if value not in SENSITIVE_PAIRING_KINDS
+            ]
+
+    def in_state(self, queryset, name, value):
+        return queryset.filter(ended_on__isnull=value == "open")
+
+    def only_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        today = timezone.localdate()
+        return queryset.due_on(today).filter(PairingQuerySet.late(today))
+
+
+class FourOnesRecordFilterSet(FilterSet):
+    member = django_filters.ModelChoiceFilter(
+        label=_("党员"), queryset=visible_members, empty_label=_("全部党员")
+    )
+    item = django_filters.ChoiceFilter(
+        label=_("项目"), choices=FourOnesItem.choices, empty_label=_("全部项目")
+    )
+    year = django_filters.NumberFilter(
+        label=_("年度"), field_name="done_on", lookup_expr="year", min_value=1900, max_value=2999
+    )
+    community = django_filters.ModelChoiceFilter(
+        label=_("社区"), queryset=visible_communities, empty_label=_("全部社区")
+    )
+
+    several_communities = ("community",)
+
+    class Meta:
+        model = FourOnesRecord
+        fields = ["member", "item", "year", "community"]
+
+
+class CommunityNeedFilterSet(FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), field_name="title", lookup_expr="contains")
+    kind = django_filters.ChoiceFilter(
+        label=_("类型"), choices=NeedKind.choices, empty_label=_("全部类型")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=NeedStatus.choices, empty_label=_("全部状态")
+    )
+    community = django_filters.ModelChoiceFilter(
+        label=_("社区"), queryset=visible_communities, empty_label=_("全部社区")
+    )
+
+    several_communities = ("community",)
+
+    class Meta:
+        model = CommunityNeed
+        fields = ["q", "kind", "status", "community"]

@@ -8,20 +8,38 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partybuild.choices import EventKind, MemberStatus, Presence
+from grievances.choices import Channel, Kind
+from grievances.models import Category as GrievanceCategory
+from grievances.services import Refused as GrievanceRefused
+from grievances.services import grievance_register
+from partybuild.choices import (
+    FILED_ITEMS,
+    EventKind,
+    FourOnesItem,
+    MemberStatus,
+    NeedStatus,
+    Presence,
+)
 from partybuild.dues.services import dues_end
 from partybuild.models import (
     Attendance,
+    CommunityNeed,
+    FourOnesRecord,
     LetterCounter,
     MeetingAttachment,
     MemberEvent,
     OrganizationalLife,
+    Pairing,
+    PairingVisit,
     PartyMember,
     PartyOrganization,
 )
+from residents.choices import Relation, Status
+from residents.models import Resident, ResidentTag, Visit
 from shequ.models import User
 from shequ.models.scoping import CHANGE
 
@@ -82,6 +100,7 @@ def member_register(
             member, EventKind.TRANSFERRED_IN, day or timezone.localdate(), by,
             counterpart=transferred_from, note=letter,
         )  # fmt: skip
+        must_visit([member.resident], TRANSFERRED_IN_TAG, _("组织关系转入"))
     else:
         _event(member, EventKind.REGISTERED, member.joined_on, by)
     return member
@@ -198,6 +217,8 @@ def member_status(
     _save(member, str(EventKind(kind).label))
     if after != MemberStatus.ACTIVE:
         dues_end(member, day)
+    if kind == EventKind.DECEASED:
+        must_visit(bereaved(member), BEREAVED_TAG, _("党员去世"))
     return _event(member, kind, day, by, note=note)
 
 
@@ -236,3 +257,151 @@ def meeting_save(
             meeting=meeting, file=content, name=name, size=content.size, uploaded_by=by
         )
     return meeting
+
+
+# 三必访: the registry's must-visit tags a step puts on the people to visit.
+TRANSFERRED_IN_TAG = "new_party_member"
+BEREAVED_TAG = "deceased_member_family"
+
+
+def must_visit(residents: list[Resident], code: str, reason: str) -> None:
+    """Put a must-visit tag on these residents, so the registry's due list (and the party's
+    三必访 page) shows them until their household is visited; the change is in their history.
+    A tag an administrator has deleted puts nothing."""
+    tag = ResidentTag.objects.filter(code=code).first()
+    if tag is None:
+        return
+    for resident in residents:
+        resident._change_reason = reason
+        resident.tags.add(tag)
+
+
+def bereaved(member: PartyMember) -> list[Resident]:
+    """Whom to visit after a member's death: the head of their household, or else the eldest
+    other living member; nobody when they lived alone. One person, so the household is one
+    line of the due list."""
+    family = (
+        Resident.objects.filter(household=member.resident.household_id, status=Status.LIVING)
+        .exclude(pk=member.resident_id)
+        .order_by(Case(When(relation_to_head=Relation.HEAD, then=0), default=1), "birth_date")
+    )
+    return list(family[:1])
+
+
+def _held(model, row, by: User, action: str = CHANGE, message: str = ""):
+    """The row, locked for the step, if `by` may take `action` on it; otherwise Refused."""
+    held = model.objects.visible_to(by, action).select_for_update(of=("self",))
+    locked = held.filter(pk=row.pk).first()
+    if locked is None:
+        raise Refused(message or _("无权进行这项操作。"))
+    return locked
+
+
+@transaction.atomic
+def pairing_visit(
+    pairing: Pairing, by: User, *, visited_on: datetime.date, notes: str, follow_up: str = "",
+    residents=(),
+) -> Visit:  # fmt: skip
+    """A pair's visit, recorded as the registry's visit of the household (so its due list and
+    the monthly assessment count it) and linked to the pairing."""
+    pairing = _held(Pairing, pairing, by, message=_("无权登记这个结对的走访。"))
+    if visited_on > timezone.localdate():
+        raise Refused(_("走访日期不能晚于今天。"))
+    if visited_on < pairing.started_on:
+        raise Refused(
+            _("走访日期不能早于结对日期（%(day)s）。") % {"day": f"{pairing.started_on:%Y-%m-%d}"}
+        )
+    if pairing.ended_on and visited_on > pairing.ended_on:
+        raise Refused(
+            _("走访日期不能晚于解除日期（%(day)s）。") % {"day": f"{pairing.ended_on:%Y-%m-%d}"}
+        )
+    if not notes.strip():
+        raise Refused(_("请填写走访情况。"))
+    residents = list(residents)
+    if any(r.household_id != pairing.household_id for r in residents):
+        raise Refused(_("走访对象须是这一户的成员。"))
+    household = pairing.household
+    visit = Visit(
+        community_id=household.community_id, household=household, visited_on=visited_on,
+        visitor=by, notes=notes.strip(), follow_up=follow_up.strip(),
+    )  # fmt: skip
+    try:
+        visit.check_residents_born(residents)
+    except ValidationError as error:
+        raise Refused(error.messages) from error
+    visit.save()
+    visit.residents.set(residents)
+    PairingVisit.objects.create(pairing=pairing, visit=visit)
+    return visit
+
+
+def _case_title(item: str, description: str) -> str:
+    first_line = description.strip().splitlines()[0] if description.strip() else ""
+    title = f"{FourOnesItem(item).label}：{first_line}"
+    return title if len(title) <= 60 else f"{title[:59]}…"
+
+
+@transaction.atomic
+def four_ones_record(
+    *, member: PartyMember, item: str, done_on: datetime.date, description: str, by: User,
+    category: GrievanceCategory | None = None,
+) -> FourOnesRecord:  # fmt: skip
+    """One of a member's 四个一. A report (一条信息) or a suggestion (一条建议) is registered at the
+    grievance desk as a 建议 case (the issue names that kind for both), online, from the member
+    at the building they live in, and the record keeps it: the desk answers it as any case, and
+    the member follows it."""
+    if not PartyMember.objects.visible_to(by).filter(pk=member.pk).exists():
+        raise Refused(_("无权为这位党员登记四个一。"))
+    if not member.active:
+        raise Refused(_("只有正常状态的党员登记四个一。"))
+    if done_on > timezone.localdate():
+        raise Refused(_("日期不能晚于今天。"))
+    if not description.strip():
+        raise Refused(_("请填写内容。"))
+    case = None
+    if item in FILED_ITEMS:
+        if category is None:
+            raise Refused(_("信息和建议会转到诉求受理，请选择类别。"))
+        own = member.account_id is not None and member.account_id == by.pk
+        try:
+            case = grievance_register(
+                community=member.community, category=category, kind=Kind.SUGGESTION,
+                channel=Channel.ONLINE, title=_case_title(item, description),
+                description=description, by=None if own else by, resident=member.resident,
+                building=member.resident.household.building,
+                contact_name=member.resident.name, submitted_by=member.account,
+            )  # fmt: skip
+        except GrievanceRefused as refused:
+            raise Refused(refused.messages) from refused
+    return FourOnesRecord.objects.create(
+        community_id=member.community_id, member=member, item=item, done_on=done_on,
+        description=description.strip(), grievance=case, recorded_by=by,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def need_claim(need: CommunityNeed, member: PartyMember, by: User) -> CommunityNeed:
+    """认领: a member takes on an open need of their community; a member signed in claims for
+    themself, a party worker for any member."""
+    need = _held(CommunityNeed, need, by, "claim", _("无权认领这项需求。"))
+    if need.status != NeedStatus.OPEN:
+        raise Refused(_("这项需求已被认领。"))
+    if not PartyMember.objects.visible_to(by).filter(pk=member.pk).exists():
+        raise Refused(_("无权替这位党员认领。"))
+    if not member.active or member.community_id != need.community_id:
+        raise Refused(_("请选择本社区正常状态的党员。"))
+    need.status, need.claimed_by, need.claimed_on = NeedStatus.CLAIMED, member, timezone.localdate()
+    need._change_reason = _("认领")
+    need.save()
+    return need
+
+
+@transaction.atomic
+def need_done(need: CommunityNeed, by: User) -> CommunityNeed:
+    need = _held(CommunityNeed, need, by, message=_("无权修改这项需求。"))
+    if need.status != NeedStatus.CLAIMED:
+        raise Refused(_("只有已认领的需求可以标记完成。"))
+    need.status, need.done_on = NeedStatus.DONE, timezone.localdate()
+    need._change_reason = _("完成")
+    need.save()
+    return need

@@ -184,6 +184,33 @@ def _build_party(world: World) -> None:
     set_dues(li, world.peggy, category="minimal", note=f"{SECRET}在校学生")
     first = zhang.dues_months.order_by("month")[0]
     dues_pay(zhang.dues_months.filter(pk=first.pk), paid_on=first.month, by=world.peggy)
+    _party_fieldwork(world.community, zhang, li, world.households[1], world.peggy, SECRET)
+
+
+def _party_fieldwork(community, member, other, household, by, secret: str,
+                     ended: bool = False) -> None:  # fmt: skip
+    """`member` paired with `household` (the pair `ended` since, where asked); `member`'s good
+    deed; a need open on the community's board and one `other` claimed, with an hour `other`
+    served. The pairs' visits come with `other_scopes`: the registry's tests count the world's."""
+    from partybuild import services
+    from partybuild.models import CommunityNeed, Pairing, ServiceHours
+
+    pairing = Pairing.objects.create(community=community, member=member, household=household,
+                                     kind="poor_member", started_on=datetime.date(2026, 1, 10),
+                                     notes=f"{secret}帮扶")  # fmt: skip
+    if ended:
+        pairing.ended_on, pairing.end_reason = datetime.date(2026, 6, 30), f"{secret}脱困"
+        pairing.save()
+    services.four_ones_record(member=member, item="good_deed", done_on=datetime.date(2026, 3, 5),
+                              description=f"{secret}好事", by=by)  # fmt: skip
+    CommunityNeed.objects.create(community=community, kind="wish", title=f"{secret}微心愿",
+                                 posted_by=by)  # fmt: skip
+    post = CommunityNeed.objects.create(community=community, kind="post",
+                                        title=f"{secret}认领岗位", posted_by=by)  # fmt: skip
+    services.need_claim(post, other, by)
+    ServiceHours.objects.create(community=community, member=other, hours=2, need=post,
+                                served_on=datetime.date(2026, 4, 1), what=f"{secret}服务",
+                                recorded_by=by)  # fmt: skip
 
 
 def _score_assessments(world: World) -> None:
@@ -461,6 +488,17 @@ def other_scopes(world) -> World:
         organization=branch, starts_on=today.replace(day=1), ends_on=today,
         reason=f"{OTHER_SECRET}换届", recorded_by=world.charlie,
     )  # fmt: skip
+    # Ended: charlie's one household is paired no more, so his pairing form can pair it again.
+    _party_fieldwork(world.other_community, zhao, zhao, household, world.charlie,
+                     OTHER_SECRET, ended=True)  # fmt: skip
+    from partybuild.models import Pairing
+    from partybuild.services import pairing_visit
+
+    visits = ((world.community, world.peggy, SECRET),
+              (world.other_community, world.charlie, OTHER_SECRET))  # fmt: skip
+    for community, by, secret in visits:
+        pairing_visit(Pairing.objects.get(community=community), by,
+                      visited_on=datetime.date(2026, 2, 1), notes=f"{secret}结对走访")  # fmt: skip
     add_photo(register_grievance(world.community, title=f"{GRID2_SECRET}诉求",
                                  building=building2))  # fmt: skip
 

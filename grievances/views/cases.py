@@ -22,6 +22,8 @@ from grievances.forms import GrievanceForm
 from grievances.models import Grievance, Mediation
 from grievances.tables import GrievanceTable, due_state
 from grievances.views.steps import STEPS, Step
+from partybuild.choices import FourOnesItem
+from partybuild.models import FourOnesRecord
 from residents.models import Building, FieldLogEntry, Resident
 from shequ.access import Access
 from shequ.models import Role
@@ -75,12 +77,23 @@ class GrievanceDetailView(ObjectDetailView):
             resident=_visible(Resident, case.resident_id, user),
             building=_visible(Building, case.building_id, user),
             field_log_entry=_visible(FieldLogEntry, case.field_log_entry_id, user),
+            four_ones=self.four_ones_origin(case),
             merged_into=_visible(Grievance, case.merged_into_id, user),
             merged=Grievance.objects.visible_to(user).filter(merged_into=case),
             photos=case.photos.all(),
             mediation=self.mediation_link(case, held),
             **kwargs,
         )
+
+    def four_ones_origin(self, case: Grievance) -> tuple[str, FourOnesRecord | None] | None:
+        """A case filed from a party member's 四个一: which item, as the field-log origin is
+        told; the record itself only to those who may open it."""
+        # Which item, read beside the case the user already sees (as its field-log entry's id).
+        origin = FourOnesRecord.objects.filter(grievance=case).values_list("pk", "item").first()
+        if origin is None:
+            return None
+        pk, item = origin
+        return FourOnesItem(item).label, _visible(FourOnesRecord, pk, self.request.user)
 
     def mediation_link(self, case: Grievance, held) -> str | None:
         """A dispute's mediation page, for its staff (who may open one) and for officials once a

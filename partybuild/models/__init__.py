@@ -1,4 +1,11 @@
 from partybuild.models.dues import DuesBasis, DuesMonth
+from partybuild.models.fieldwork import (
+    CommunityNeed,
+    FourOnesRecord,
+    Pairing,
+    PairingVisit,
+    ServiceHours,
+)
 from partybuild.models.meetings import (
     Attendance,
     ComplianceExemption,
@@ -11,15 +18,20 @@ from partybuild.models.organization import OrganizationPost, PartyOrganization
 
 __all__ = [
     "Attendance",
+    "CommunityNeed",
     "ComplianceExemption",
     "ComplianceRule",
     "DuesBasis",
     "DuesMonth",
+    "FourOnesRecord",
     "LetterCounter",
     "MeetingAttachment",
     "MemberEvent",
     "OrganizationPost",
     "OrganizationalLife",
+    "Pairing",
+    "PairingVisit",
     "PartyMember",
     "PartyOrganization",
+    "ServiceHours",
 ]

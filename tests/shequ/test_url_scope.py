@@ -133,12 +133,17 @@ def test_a_row_parameter_it_cannot_fill_with_a_real_row_fails_the_walk(world):
     from django.db import connection
 
     from partybuild.models import (
+        CommunityNeed,
         DuesBasis,
         DuesMonth,
+        FourOnesRecord,
         MemberEvent,
         OrganizationalLife,
         OrganizationPost,
+        Pairing,
+        PairingVisit,
         PartyMember,
+        ServiceHours,
     )
 
     with connection.cursor() as cursor:
@@ -149,6 +154,8 @@ def test_a_row_parameter_it_cannot_fill_with_a_real_row_fails_the_walk(world):
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
     OrganizationPost.objects.all().delete()
     OrganizationalLife.objects.all().delete()
+    for model in (PairingVisit, Pairing, FourOnesRecord, ServiceHours, CommunityNeed):
+        model.objects.all().delete()
     PartyMember.objects.all().delete()
     Resident.history.all().delete()
     Resident.objects.all().delete()
