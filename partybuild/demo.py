@@ -1,21 +1,44 @@
-"""Demo party organisations for the first two demo communities: a committee over two branches
-built on grid units, a group, a dozen members of every kind, posts, one transfer out, and the
-demo resident's own file."""
+"""Demo party building for the first two demo communities: a committee over two branches built
+on grid units, a group, a dozen members of every kind, posts, one transfer out, the demo
+resident's own file, two quarters of meetings, dues, a pairing, 四个一 and the needs board."""
 
 from __future__ import annotations
 
 import datetime
 import random
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from partybuild import services
-from partybuild.choices import Category, OrganizationKind, Post
-from partybuild.models import OrganizationPost, PartyMember, PartyOrganization
+from partybuild.choices import (
+    Category,
+    FourOnesItem,
+    MeetingKind,
+    MeetingStatus,
+    NeedKind,
+    OrganizationKind,
+    PairingKind,
+    Post,
+    Presence,
+)
+from partybuild.dues.services import dues_basis_set, dues_pay
+from partybuild.models import (
+    CommunityNeed,
+    DuesBasis,
+    OrganizationalLife,
+    OrganizationPost,
+    Pairing,
+    PartyMember,
+    PartyOrganization,
+    ServiceHours,
+)
+from partybuild.models.dues import DuesCategory
+from partybuild.models.meetings import roll_on
 from partybuild.models.organization import years_after
 from residents.choices import Status
-from residents.models import Resident
+from residents.models import Household, Resident
 from shequ.models import Community, District, Role, User
 
 POSTS = ["楼栋信息员", "政策宣传员", "环境监督员", "矛盾调解员", "平安巡逻员", "文明劝导员"]
@@ -102,3 +125,103 @@ def seed(district: District) -> None:
                 members[10], keeper, day=today - datetime.timedelta(days=20),
                 counterpart="邻区某街道党工委",
             )  # fmt: skip
+        _organisational_life(rng, [*branches, group], keeper, today)
+        _dues(members, keeper, today)
+        _field_work(community, members, keeper, today)
+
+
+TOPICS = ["学习党章党规", "学习贯彻全会精神", "社区治理议事", "志愿服务安排", "党员民主评议"]
+
+
+def _organisational_life(rng, organizations, keeper, today) -> None:
+    """Last quarter's and this quarter's meetings: a general meeting with its lecture each
+    quarter and a group meeting most months, everyone present but one on leave; the second
+    branch missed this quarter's general meeting, so the table shows a gap."""
+    start = (today.replace(day=1) - datetime.timedelta(days=100)).replace(day=1)
+    for organization in organizations:
+        month = start
+        while month <= today:
+            day = month.replace(day=12)
+            if day > today:
+                break
+            kinds = []
+            if organization.kind == OrganizationKind.GROUP:
+                kinds.append(MeetingKind.GROUP)
+            elif month.month % 3 == 1 and not (
+                organization.order == 2 and day > today - datetime.timedelta(days=60)
+            ):
+                kinds.append(MeetingKind.GENERAL)
+            for kind in kinds:
+                meeting = OrganizationalLife(
+                    organization=organization, kind=kind, date=day, place="社区党群服务中心",
+                    topic=rng.choice(TOPICS), also_lecture=kind == MeetingKind.GENERAL,
+                    speaker="社区党委书记", minutes="传达学习有关精神，讨论本月工作。",
+                    recorded_by=keeper, status=MeetingStatus.HELD,
+                )  # fmt: skip
+                roll = list(roll_on(organization, kind, day).values_list("pk", flat=True))
+                attendance = {pk: (Presence.PRESENT, "") for pk in roll}
+                if roll:
+                    attendance[roll[-1]] = (Presence.LEAVE, "外出探亲")
+                services.meeting_save(meeting, by=keeper, attendance=attendance, files=[])
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _dues(members, keeper, today) -> None:
+    """Bases from three months ago; every month paid but this one."""
+    since = today.replace(day=1)
+    for _ in range(3):
+        since = (since - datetime.timedelta(days=1)).replace(day=1)
+    for member in members:
+        if not member.active:
+            continue
+        retired = member.category == Category.RETIRED
+        basis = DuesBasis(
+            member=member, effective_from=since,
+            category=DuesCategory.RETIRED if retired else DuesCategory.EMPLOYED,
+            base=Decimal(4200 if retired else 6500),
+        )  # fmt: skip
+        basis.full_clean()  # fills the rate of the band, as the basis form does
+        dues_basis_set(basis, keeper)
+        dues_pay(
+            member.dues_months.filter(month__lt=today.replace(day=1)),
+            paid_on=today.replace(day=1),
+            by=keeper,
+        )
+
+
+def _field_work(community, members, keeper, today) -> None:
+    """A pairing with last month's visit, a good deed, an open wish and a claimed post."""
+    active = [member for member in members if member.active]
+    household = (
+        Household.objects.filter(community=community)
+        .exclude(pk=active[2].resident.household_id)
+        .order_by("pk")
+        .first()
+    )
+    pairing = Pairing.objects.create(
+        community=community, member=active[2], household=household,
+        kind=PairingKind.ELDERLY_ALONE, started_on=today - datetime.timedelta(days=90),
+    )  # fmt: skip
+    services.pairing_visit(
+        pairing, keeper, visited_on=today - datetime.timedelta(days=20),
+        notes="陪老人聊天，帮助打扫卫生，身体状况良好。",
+    )  # fmt: skip
+    for member in active[:3]:
+        services.four_ones_record(
+            member=member, item=FourOnesItem.GOOD_DEED, done_on=today - datetime.timedelta(days=30),
+            description="帮助邻居修理楼道灯。", by=keeper,
+        )  # fmt: skip
+    CommunityNeed.objects.create(
+        community=community, kind=NeedKind.WISH, title="独居老人希望有人教用智能手机",
+        posted_by=keeper,
+    )  # fmt: skip
+    post = CommunityNeed.objects.create(
+        community=community, kind=NeedKind.POST, title="周末小区文明劝导岗", posted_by=keeper
+    )
+    in_service = next((m for m in active if m.category == Category.IN_SERVICE), active[0])
+    services.need_claim(post, in_service, keeper)
+    ServiceHours.objects.create(
+        community=community, member=in_service, hours=Decimal(3), need=post,
+        served_on=today - datetime.timedelta(days=6), what="文明劝导、清理小广告",
+        recorded_by=keeper,
+    )  # fmt: skip

@@ -29,6 +29,7 @@ urlpatterns = [
     path("posts/<int:pk>/end/", organizations.PostEndView.as_view(), name="post_end"),
     path("members/", members.MemberListView.as_view(), name="member_list"),
     path("members/add/", members.MemberCreateView.as_view(), name="member_add"),
+    path("members/export/", members.MemberExportView.as_view(), name="member_export"),
     path("members/mine/", members.OwnFileView.as_view(), name="member_own"),
     path("members/<int:pk>/", members.MemberDetailView.as_view(), name="member_detail"),
     path("members/<int:pk>/edit/", members.MemberUpdateView.as_view(), name="member_edit"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partybuild.models import DuesBasis, DuesMonth
 from partybuild.models.dues import first_of_month
+from residents.forms import DATE_INPUT
 from shequ.forms import CleanInputMixin, ScopedModelForm
 from shequ.validators import not_in_future
 
@@ -65,7 +66,7 @@ class DuesPaymentForm(CleanInputMixin, forms.Form):
 
     paid_on = forms.DateField(
         label=_("交纳日期"), validators=[not_in_future], initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DATE_INPUT,
     )  # fmt: skip
     rows = forms.ModelMultipleChoiceField(
         label=_("已交的党员"), queryset=DuesMonth.objects.none(), required=False,
@@ -105,7 +106,7 @@ class DuesMonthForm(ScopedModelForm):
         fields = ["amount_paid", "paid_on", "note"]
         widgets = {
             "amount_paid": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
-            "paid_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "paid_on": DATE_INPUT,
         }
         help_texts = {"paid_on": _("清空实交金额和交纳日期，即改为未交。")}
 

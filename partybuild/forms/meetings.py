@@ -16,6 +16,7 @@ from partybuild.choices import MeetingKind, MeetingStatus, MemberStatus, Organiz
 from partybuild.models import ComplianceExemption, OrganizationalLife, PartyMember
 from partybuild.models.meetings import roll_on
 from partybuild.services import meeting_save
+from residents.forms import DATE_INPUT
 from shequ.forms import ScopedModelForm
 from shequ.images import MultipleFileInput, cleaned_photo
 
@@ -93,7 +94,7 @@ class MeetingForm(ScopedModelForm):
             "speaker_member", "speaker", "minutes",
         ]  # fmt: skip
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": DATE_INPUT,
             "status": forms.RadioSelect,
             "minutes": forms.Textarea(attrs={"rows": 6}),
         }
@@ -190,8 +191,8 @@ class ComplianceExemptionForm(ScopedModelForm):
         model = ComplianceExemption
         fields = ["organization", "kind", "starts_on", "ends_on", "reason"]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "starts_on": DATE_INPUT,
+            "ends_on": DATE_INPUT,
         }
 
     def __init__(self, *args, **kwargs) -> None:

@@ -8,13 +8,13 @@ from partybuild.models import OrganizationPost, PartyMember, PartyOrganization
 from partybuild.models.members import PROBATION_YEARS
 from partybuild.models.organization import years_after
 from residents.choices import Status
+from residents.forms import DATE_INPUT
 from residents.models import Building
 from shequ.forms import ModelForm, ScopedModelForm
 from shequ.models import Community, Role, User
 from shequ.validators import not_in_future
 from shequ.widgets import SearchSelect
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 RESIDENT_PICKER = SearchSelect("residents:resident_search", placeholder=_("输入姓名或拼音首字母"))
 
 

@@ -7,10 +7,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from partybuild import services
 from partybuild.choices import MemberStatus
+from partybuild.excel import roster_workbook
 from partybuild.filters import PartyMemberFilterSet
 from partybuild.forms.members import MemberForm, MoveForm, StatusForm, StepForm, TransferOutForm
 from partybuild.models import (
@@ -20,10 +22,14 @@ from partybuild.models import (
     PartyMember,
     PartyOrganization,
 )
+from partybuild.models.organization import PARTY_KEEPERS
 from partybuild.tables import PartyMemberTable
 from residents.models import Building, Resident
+from residents.models.people import REVEAL
 from residents.presenters import history_rows
+from shequ.excel import xlsx_response
 from shequ.models.scoping import CHANGE
+from shequ.net import client_ip
 from shequ.params import query_row
 from shequ.views.generic import (
     ObjectCreateView,
@@ -38,7 +44,16 @@ from shequ.views.generic import (
 DUES_SHOWN = 12
 
 
-class MemberListView(ObjectListView):
+class KeepersOnlyMixin:
+    """Rosters are for those who keep the files: a member signed in as a resident has their
+    own file, not a roster of one."""
+
+    @classmethod
+    def allows(cls, access) -> bool:
+        return access.is_admin or bool(PARTY_KEEPERS & access.roles)
+
+
+class MemberListView(KeepersOnlyMixin, ObjectListView):
     queryset = PartyMember.objects.select_related("resident", "organization", "community").only(
         "community__name", "organization__name", "resident__name", "resident__birth_date",
         "resident__community", "category", "status", "joined_on", "full_on", "post",
@@ -54,9 +69,39 @@ class MemberListView(ObjectListView):
     }
     add_url_name = "partybuild:member_add"
     table_class = PartyMemberTable
+    template_name = "partybuild/member_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(search_placeholder=_("姓名、拼音首字母或岗位"), **kwargs)
+        access = self.request.access
+        return super().get_context_data(
+            search_placeholder=_("姓名、拼音首字母或岗位"),
+            may_reveal=access.is_admin or bool(Resident.scope_roles[REVEAL] & access.roles),
+            **kwargs,
+        )
+
+
+class MemberExportView(KeepersOnlyMixin, ScopedMixin, View):
+    """党员花名册 as the roster is filtered on the page. Whole numbers come by POST only, so a
+    prefetched or repeated link never writes the access log."""
+
+    queryset = PartyMember.objects.all()
+
+    def get(self, request):
+        return self.export(request, full=False)
+
+    def post(self, request):
+        return self.export(request, full=True)
+
+    def export(self, request, *, full: bool):
+        filterset = PartyMemberFilterSet(request.GET, queryset=self.get_queryset(), request=request)
+        members = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        roster = roster_workbook(
+            access=request.access, members=members, full=full, ip_address=client_ip(request)
+        )
+        if roster.refused:
+            messages.warning(request, _("你没有查看完整号码的权限，导出的号码已部分隐藏。"))
+        stamp = f"{timezone.localtime():%Y%m%d-%H%M}"
+        return xlsx_response(roster.content, f"党员花名册-{stamp}.xlsx")
 
 
 class MemberDetailView(ObjectDetailView):

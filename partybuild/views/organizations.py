@@ -37,12 +37,17 @@ def tree_rows(organizations: list[PartyOrganization]) -> list[tuple[int, PartyOr
             walk(node.pk, depth + 1)
 
     walk(None, 0)
-    # Each node counts the members of the nodes under it too: a branch's include its groups'.
-    for _depth, node in reversed(rows):
-        node.member_total = node.member_count + sum(
-            child.member_total for child in by_parent.get(node.pk, [])
-        )
     return rows
+
+
+def count_members_below(rows: list[tuple[int, PartyOrganization]]) -> None:
+    """Each node's `member_total`: its own members and those of the nodes under it (a branch's
+    include its groups'), from the `member_count` of each."""
+    below: dict[int, int] = {}
+    for _depth, node in reversed(rows):
+        node.member_total = node.member_count + below.get(node.pk, 0)
+        if node.parent_id:
+            below[node.parent_id] = below.get(node.parent_id, 0) + node.member_total
 
 
 class OrganizationTreeView(ScopedMixin, TemplateView):
@@ -75,9 +80,11 @@ class OrganizationTreeView(ScopedMixin, TemplateView):
         unplaced = PartyMember.objects.visible_to(user).filter(
             status=MemberStatus.ACTIVE, organization__dissolved_on__isnull=False
         )
+        rows = tree_rows(organizations)
+        count_members_below(rows)
         return super().get_context_data(
             title=_("党组织"),
-            rows=tree_rows(organizations),
+            rows=rows,
             several=len({node.community_id for node in organizations}) > 1,
             unplaced=unplaced.count(),
             **kwargs,

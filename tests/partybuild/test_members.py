@@ -266,3 +266,47 @@ def test_the_roster_and_the_tree_cost_the_same_queries_for_two_members_or_forty(
     assert page.count("环境监督员") == 23  # a page of 25, after 张 and 李
     many_tree, _ = _queries(client, tree)
     assert (many_roster, many_tree) == (few_roster, few_tree)
+
+
+def _roster(response) -> list[list]:
+    import io
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_the_roster_exports_masked_and_only_community_staff_get_whole_numbers_logged(
+    client, world, other_scopes
+):
+    from shequ.models import AccessLog
+
+    zhang = world.party_members[0]
+    url = reverse("partybuild:member_export")
+    client.force_login(world.peggy)
+    rows = _roster(client.get(url, {"standing": "full"}))
+    assert rows[0][:4] == ["姓名", "性别", "出生", "证件号码"]
+    assert [row[0] for row in rows[1:]] == [zhang.name]
+    assert rows[1][3] == zhang.resident.id_number_masked and rows[1][4] == "138****5678"
+    # A party worker may not reveal: asking for whole numbers gives masks and logs nothing.
+    assert _roster(client.post(url))[1][3] == zhang.resident.id_number_masked
+    assert not AccessLog.objects.exists()
+
+    client.force_login(world.alice)
+    rows = _roster(client.post(url))
+    assert {row[3] for row in rows[1:]} == {m.resident.id_number for m in world.party_members}
+    logged = AccessLog.objects.filter(action="export_personal_numbers", user=world.alice)
+    assert sorted(logged.values_list("object_id", flat=True)) == sorted(
+        str(m.resident_id) for m in world.party_members
+    )
+    client.force_login(world.charlie)
+    names = [row[0] for row in _roster(client.post(url))[1:]]
+    assert names and not any(SECRET in name for name in names)
+
+
+def test_a_member_signed_in_as_a_resident_gets_no_roster(client, world):
+    client.force_login(world.rita)
+    for name in ("partybuild:member_list", "partybuild:member_export"):
+        assert client.get(reverse(name)).status_code == 404
