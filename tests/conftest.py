@@ -134,8 +134,12 @@ def _build_party(world: World) -> None:
     """A committee over two branches built on alice's grid units, the first with a group; 张 a
     full member and the first branch's secretary, 李 a probationary member whose account is
     rita's."""
+    from partybuild.defaults import seed_compliance_rules, seed_must_visit_tags
     from partybuild.models import OrganizationPost
 
+    # Transactional tests (browser journeys) flush the rules and tags the migrations wrote.
+    seed_compliance_rules()
+    seed_must_visit_tags()
     committee = PartyOrganizationFactory(community=world.community, kind="committee",
                                          name=f"{SECRET}社区党委",
                                          elected_on=datetime.date(2024, 1, 10))  # fmt: skip
@@ -445,7 +449,9 @@ def other_scopes(world) -> World:
     unit = GridUnitFactory(community=world.other_community, number=1, name=f"{OTHER_SECRET}第1网格")
     building = BuildingFactory(grid_unit=unit, number="1", address=f"{OTHER_SECRET}路1号")
     household = HouseholdFactory(building=building, number=f"{OTHER_SECRET}1", room="101")
-    resident = ResidentFactory(household=household, full_name=f"赵{OTHER_SECRET}")
+    # Born long enough before the party file's 1990 admission for it to be a valid file.
+    resident = ResidentFactory(household=household, full_name=f"赵{OTHER_SECRET}",
+                               birth_date=datetime.date(1960, 5, 5))  # fmt: skip
     household.head = resident
     household.save()
     VisitFactory(household=household, visitor=world.charlie, notes=f"{OTHER_SECRET}走访",

@@ -178,6 +178,16 @@ class MemberForm(ScopedModelForm):
         super()._post_clean()
 
 
+def eligible_for_post(members, organization: PartyOrganization):
+    """Active members of the organisation's community without a post in it now."""
+    in_office = organization.posts.filter(ended_on__isnull=True).values("member")
+    return (
+        members.filter(community=organization.community_id, status=MemberStatus.ACTIVE)
+        .exclude(pk__in=in_office)
+        .select_related("resident")
+    )
+
+
 class OrganizationPostForm(ScopedModelForm):
     class Meta:
         model = OrganizationPost
@@ -187,10 +197,8 @@ class OrganizationPostForm(ScopedModelForm):
     def __init__(self, *args, organization: PartyOrganization, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.organization = organization
-        self.fields["member"].queryset = (
-            self.fields["member"]
-            .queryset.filter(community=organization.community_id, status=MemberStatus.ACTIVE)
-            .select_related("resident")
+        self.fields["member"].queryset = eligible_for_post(
+            self.fields["member"].queryset, organization
         )
 
 

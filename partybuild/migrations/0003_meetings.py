@@ -6,21 +6,10 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-# The 2018 regulations on branch work: committee and group meetings monthly, the general
-# meeting and the lecture quarterly; the theme day is each office's own practice.
-DEFAULT_RULES = {
-    "committee": "monthly",
-    "group": "monthly",
-    "general": "quarterly",
-    "lecture": "quarterly",
-    "theme_day": "none",
-}
-
-
 def add_default_rules(apps, schema_editor):
-    rule = apps.get_model("partybuild", "ComplianceRule")
-    for kind, frequency in DEFAULT_RULES.items():
-        rule.objects.get_or_create(kind=kind, defaults={"frequency": frequency})
+    from partybuild.defaults import seed_compliance_rules
+
+    seed_compliance_rules(apps.get_model("partybuild", "ComplianceRule"))
 
 
 class Migration(migrations.Migration):

@@ -7,24 +7,10 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-# 三必访 for party members, as the registry's must-visit tags (code, name, visit every N days). The
-# registry already has 新迁入党员, which a transfer in puts on the member; it is made here only
-# where an administrator has deleted it.
-TAGS = [
-    ("new_party_member", "新迁入党员", 30),
-    ("party_member_hardship", "困难党员", 30),
-    ("party_member_ill", "患病党员", 30),
-    ("deceased_member_family", "去世党员家属", 30),
-]
-
-
 def create_tags(apps, schema_editor):
-    ResidentTag = apps.get_model("residents", "ResidentTag")
-    last = ResidentTag.objects.order_by("-order").values_list("order", flat=True).first() or 0
-    for order, (code, name, days) in enumerate(TAGS, start=last + 1):
-        ResidentTag.objects.get_or_create(
-            code=code, defaults={"name": name, "visit_every_days": days, "order": order}
-        )
+    from partybuild.defaults import seed_must_visit_tags
+
+    seed_must_visit_tags(apps.get_model("residents", "ResidentTag"))
 
 
 class Migration(migrations.Migration):

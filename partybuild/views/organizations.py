@@ -1,12 +1,18 @@
 """The community's organisation tree (党组织), each node's page, and its committee (班子)."""
 
+from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from partybuild.choices import MemberStatus, OrganizationKind, Post
-from partybuild.forms.members import OrganizationPostForm, PartyOrganizationForm, PostEndForm
+from partybuild.forms.members import (
+    OrganizationPostForm,
+    PartyOrganizationForm,
+    PostEndForm,
+    eligible_for_post,
+)
 from partybuild.models import OrganizationPost, PartyMember, PartyOrganization
 from residents.presenters import history_rows
 from shequ.models import GridUnit
@@ -169,6 +175,12 @@ class PostCreateView(ObjectCreateView):
         if request.user.is_authenticated:
             changeable = PartyOrganization.objects.visible_to(request.user, CHANGE)
             self.organization = get_object_or_404(changeable, pk=kwargs["party_organization_pk"])
+            members = PartyMember.objects.visible_to(request.user, CHANGE)
+            if not eligible_for_post(members, self.organization).exists():
+                messages.info(
+                    request, _("本社区没有可以登记职务的党员：在册党员都已在这个组织任职。")
+                )
+                return redirect(self.organization)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
