@@ -310,3 +310,13 @@ def test_a_member_signed_in_as_a_resident_gets_no_roster(client, world):
     client.force_login(world.rita)
     for name in ("partybuild:member_list", "partybuild:member_export"):
         assert client.get(reverse(name)).status_code == 404
+
+
+def test_a_member_signed_in_as_a_resident_finds_their_party_work_on_the_home_page(client, world):
+    client.force_login(world.rita)
+    page = _text(client.get(reverse("home")))
+    assert "我的四个一" in page and reverse("partybuild:fouronesrecord_list") in page
+    # A resident without a party file sees no party cards.
+    world.party_members[1].account = None
+    world.party_members[1].save()
+    assert "我的四个一" not in _text(client.get(reverse("home")))
