@@ -45,6 +45,8 @@ def test_staff_registers_a_household_finds_a_resident_reveals_and_exports(
     assert Resident.objects.get(name="林秀英").sex == "F"
 
     page.locator("#main-nav").get_by_role("link", name="居民", exact=True).click()
+    # htmx binds the search box when the page has loaded; typing earlier sends nothing.
+    page.wait_for_load_state()
     page.get_by_label("搜索").fill("oyjg")
     table = page.locator("#object-table")
     expect(table).to_contain_text("欧阳建国")
