@@ -23,6 +23,7 @@ from residents.presenters import visible_tags
 from residents.privacy import sees_birth_date, shown_birth, shown_registered_address
 from residents.tasks import population_changed
 from shequ.access import Access
+from shequ.excel import ImportFileError, RowError, SheetRow, communities_for_import
 from shequ.id_numbers import parse_id_number
 from shequ.models import AccessLog, Community, User
 from shequ.models.scoping import CHANGE
@@ -40,16 +41,6 @@ EXPORT_ORDER = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # the row number Excel shows
-    message: str
-    column: str = ""
-
-    def __str__(self) -> str:
-        return _("第 %(row)s 行：%(message)s") % {"row": self.row, "message": self.message}
-
-
 @dataclass
 class ImportResult:
     households: int = 0
@@ -59,14 +50,6 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def communities_for_import(user: User) -> QuerySet[Community]:
-    """The communities whose residents the user may change: community staff, their own."""
-    communities = Community.objects.visible_to(user)
-    if user.is_superuser:
-        return communities
-    return communities.filter(Community.scope_filter(user, Resident.scope_roles[CHANGE]))
 
 
 @dataclass
@@ -119,25 +102,8 @@ class _Import:
     def error(self, row: int, column: str, message: str) -> None:
         self.errors.append(RowError(row, message, column))
 
-    def add(self, row: excel.SheetRow) -> None:
-        values: dict[str, object] = {}
-        failed: set[str] = set()
-        for column in excel.COLUMNS:
-            if column.key not in row.cells:
-                if column.required:
-                    self.error(
-                        row.number, column.header, _("%(h)s不能为空。") % {"h": column.header}
-                    )
-                    failed.add(column.key)
-                continue
-            try:
-                values[column.key] = column.parse(row.cells[column.key])
-            except ValidationError as error:
-                message = error.messages[0]
-                if column.key != "id_number":  # its messages name the number already
-                    message = f"{column.header}：{message}"
-                self.error(row.number, column.header, message)
-                failed.add(column.key)
+    def add(self, row: SheetRow) -> None:
+        values, failed = excel.SHEET.values(row, self.errors)
         household = self.household(row.number, values)
         resident = Resident(
             community=self.community,
@@ -385,9 +351,9 @@ def residents_import(*, user: User, community: Community, file: IO[bytes]) -> Im
     Raises ImportFileError when the file itself cannot be read. Otherwise returns every row's
     errors with nothing saved, or the counts of what was saved in one transaction.
     """
-    if not communities_for_import(user).filter(pk=community.pk).exists():
+    if not communities_for_import(user, Resident).filter(pk=community.pk).exists():
         raise PermissionDenied
-    rows = excel.read_rows(file)
+    rows = excel.SHEET.read(file)
     check = _Import(user=user, community=community)
     for row in rows:
         check.add(row)
@@ -398,7 +364,7 @@ def residents_import(*, user: User, community: Community, file: IO[bytes]) -> Im
         with transaction.atomic():
             return check.save()
     except IntegrityError:
-        raise excel.ImportFileError(
+        raise ImportFileError(
             _("导入时本社区的登记数据发生了变化（可能有人同时在登记），请重新上传。")
         ) from None
 

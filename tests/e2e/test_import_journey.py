@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from residents import excel
 from residents.models import Resident
+from shequ.excel import FIRST_DATA_ROW, HEADER_ROW
 from tests.factories import PASSWORD, valid_id_number
 
 
@@ -15,11 +16,11 @@ def fill(template: bytes, rows: list[dict], path) -> str:
     """The template with `rows` (keyed by header, without the *) typed in, saved at `path`."""
     workbook = load_workbook(io.BytesIO(template))
     sheet = workbook[excel.TITLE]
-    headers = [cell.value for cell in sheet[excel.HEADER_ROW]]
+    headers = [cell.value for cell in sheet[HEADER_ROW]]
     for offset, row in enumerate(rows):
         for header, value in row.items():
             column = next(i for i, h in enumerate(headers, start=1) if h.rstrip("*") == header)
-            sheet.cell(excel.FIRST_DATA_ROW + offset, column, value)
+            sheet.cell(FIRST_DATA_ROW + offset, column, value)
     workbook.save(path)
     return str(path)
 

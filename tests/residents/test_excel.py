@@ -1,5 +1,6 @@
 """The 人口信息采集表 in Excel: the template, importing a filled one, exporting the list."""
 
+import dataclasses
 import datetime
 import io
 import re
@@ -11,9 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+import shequ.views.imports
 from residents import excel
 from residents.models import Household, Resident, ResidentTag
 from residents.services import residents_import
+from shequ.excel import FIRST_DATA_ROW, HEADER_ROW, LISTS_TITLE
 from shequ.models import AccessLog
 from shequ.models.scoping import roles_of
 from tests.factories import valid_id_number
@@ -31,7 +34,7 @@ def xlsx(rows: list[dict], name: str = "采集表.xlsx") -> SimpleUploadedFile:
     for offset, row in enumerate(rows):
         for index, column in enumerate(excel.COLUMNS, start=1):
             if column.header in row:
-                sheet.cell(excel.FIRST_DATA_ROW + offset, index, row[column.header])
+                sheet.cell(FIRST_DATA_ROW + offset, index, row[column.header])
     output = io.BytesIO()
     workbook.save(output)
     return SimpleUploadedFile(name, output.getvalue())
@@ -56,10 +59,10 @@ def test_the_template_marks_required_headers_and_offers_dropdowns_and_text_colum
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames[:1] == [excel.TITLE] and "填写说明" in workbook.sheetnames
     sheet = workbook[excel.TITLE]
-    header = [cell.value for cell in sheet[excel.HEADER_ROW]]
+    header = [cell.value for cell in sheet[HEADER_ROW]]
     assert header[:7] == ["楼栋号*", "单元", "门牌/室*", "户号*", "户别", "与户主关系*", "姓名*"]
     assert sheet["A2"].fill.fgColor.rgb != sheet["B2"].fill.fgColor.rgb  # required stand out
-    assert sheet.freeze_panes == f"A{excel.FIRST_DATA_ROW}"
+    assert sheet.freeze_panes == f"A{FIRST_DATA_ROW}"
 
     letters = {
         title.rstrip("*"): sheet.cell(2, i).column_letter for i, title in enumerate(header, 1)
@@ -68,7 +71,7 @@ def test_the_template_marks_required_headers_and_offers_dropdowns_and_text_colum
     assert sheet.column_dimensions[letters["手机号码"]].number_format == "@"
     assert sheet.column_dimensions[letters["出生日期"]].number_format == "yyyy-mm-dd"
 
-    lists = workbook[excel.LISTS_TITLE]
+    lists = workbook[LISTS_TITLE]
     assert lists.sheet_state == "hidden"
     validations = {
         str(v.sqref).split(":")[0].rstrip("0123456789"): v
@@ -77,7 +80,7 @@ def test_the_template_marks_required_headers_and_offers_dropdowns_and_text_colum
     for title in ("与户主关系", "民族", "性别", "政治面貌", "人户状态", "户籍类型", "楼栋号"):
         assert validations[letters[title]].type == "list", title
     ethnicities = validations[letters["民族"]].formula1
-    assert re.fullmatch(rf"'{excel.LISTS_TITLE}'!\$([A-Z]+)\$2:\$\1\$57", ethnicities)  # 56 rows
+    assert re.fullmatch(rf"'{LISTS_TITLE}'!\$([A-Z]+)\$2:\$\1\$57", ethnicities)  # 56 rows
     options = {
         column[0]: [value for value in column[1:] if value is not None]
         for column in lists.iter_cols(values_only=True)
@@ -250,9 +253,9 @@ def test_too_many_rows_or_too_big_a_file_is_refused_in_place(client, world, monk
     client.force_login(world.alice)
     rows = [person(room=f"{n}01", number=f"新{n}", 证件号码=valid_id_number("19800101", n))
             for n in range(1, 4)]  # fmt: skip
-    monkeypatch.setattr(excel, "MAX_ROWS", 2)
+    monkeypatch.setattr(excel, "SHEET", dataclasses.replace(excel.SHEET, max_rows=2))
     assert "最多导入 2 行" in client.post(IMPORT, {"file": xlsx(rows)}).content.decode()
-    monkeypatch.setattr(excel, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(shequ.views.imports, "MAX_FILE_BYTES", 1000)
     assert "文件超过 10 MB" in client.post(IMPORT, {"file": xlsx(rows)}).content.decode()
     assert not Resident.objects.filter(name="赵大山").exists()
 
