@@ -1,5 +1,7 @@
 """The party roster (党员花名册) as a workbook: a member a line, numbers masked unless the user
-may reveal them and asked to, each whole number logged as the registry's export logs it."""
+may reveal them and asked to, each whole number logged as the registry's export logs it. And the
+党员信息采集表 that brings a paper roster in: a line per member, found in the registry by the
+ID number."""
 
 from __future__ import annotations
 
@@ -12,12 +14,24 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from partybuild.choices import Category
 from partybuild.models import PartyMember
 from residents.models import Resident
 from residents.models.people import REVEAL
 from residents.privacy import shown_birth
 from shequ.access import Access
-from shequ.excel import sheet_row, workbook_bytes
+from shequ.excel import (
+    DATE,
+    TEXT,
+    Column,
+    ImportSheet,
+    coded,
+    limited,
+    parse_date,
+    parse_document_number,
+    sheet_row,
+    workbook_bytes,
+)
 from shequ.models import AccessLog
 
 HEADERS = (
@@ -98,3 +112,64 @@ def roster_workbook(
             for resident in revealed
         )
     return Roster(content=content, revealed=len(revealed), refused=refused)
+
+
+IMPORT_TITLE = "党员信息采集表"
+IMPORT_SHEET = ImportSheet(
+    IMPORT_TITLE,
+    (
+        Column("name", "姓名", required=True, parse=limited(50), width=10,
+               note="与居民登记中的姓名一致。"),
+        Column("id_number", "证件号码", required=True, parse=parse_document_number,
+               number_format=TEXT, width=21,
+               note="本社区已登记居民的证件号码，按它找到这位居民；该列已设为文本。"),
+        Column("organization", "所在党组织", required=True, parse=limited(60), width=16,
+               note="本社区党支部或党小组的名称，与系统中的一致。"),
+        coded("category", "党员类别", Category.choices, width=11, note="不填为居民党员。"),
+        Column("joined_on", "入党日期", required=True, parse=parse_date, number_format=DATE,
+               width=12, note="被接收为预备党员的日期，YYYY-MM-DD。"),
+        Column("full_on", "转正日期", parse=parse_date, number_format=DATE, width=12,
+               note="已是正式党员的填写；预备党员不填。"),
+        Column("post", "一人一岗", parse=limited(50), width=14,
+               note="例如：楼栋信息员、政策宣传员。"),
+        Column("work_unit", "工作单位", parse=limited(100), width=18, note="在职党员必填。"),
+        Column("reported_on", "到社区报到日期", parse=parse_date, number_format=DATE, width=14,
+               note="在职党员到社区报到的日期。"),
+        Column("floating_to", "外出去向", parse=limited(100), width=16,
+               note="流动党员外出所在地和单位。"),
+        Column("notes", "备注", width=20),
+    ),
+    what="党员",
+    max_rows=5_000,
+    other_headers={"身份证号码": "id_number", "党组织": "organization", "所在支部": "organization"},
+)  # fmt: skip
+
+
+def import_template(organization_names: list[str]) -> bytes:
+    """The empty 党员信息采集表, its 所在党组织 dropdown listing the community's branches and
+    groups when it is clear which community."""
+    rules = [
+        _("一名党员一行。党员须先在“居民”中登记，按证件号码找到这位居民。"),
+        _("带 * 的列必须填写（表头为红字、橙色底）。"),
+        _("所在党组织填本社区党支部或党小组的名称；党委、党总支下不直接编入党员。"),
+        _("证件号码列已设为“文本”，不要改成数字格式，否则后几位会变成 0，导入时会被退回。"),
+        _("日期写成 YYYY-MM-DD，例如 1998-07-01。年满 18 周岁才能入党；转正须在入党满一年后。"),
+        _("在职党员须填写工作单位；到社区报到日期只填在职党员的。"),
+        _(
+            "组织关系从外单位转入的党员，请在“党员”中逐个建立档案并填写转入信息，"
+            "以便编号登记介绍信。"
+        ),
+        _(
+            "一个文件最多 %(rows)s 行、10 MB。整个文件要么全部导入，要么一条也不导入："
+            "有任何一行出错，系统会列出每一行的行号和原因，改好后重新上传即可。"
+        )
+        % {"rows": f"{IMPORT_SHEET.max_rows:,}"},
+    ]
+    example = ["张建国", "370302195003070019", "第一党支部", "离退休党员", "1978-07-01",
+               "1979-07-01", "楼栋信息员", "", "", "", ""]  # fmt: skip
+    return IMPORT_SHEET.template(
+        heading=_("党员信息采集表（带 * 的列必填；填写前请先看“填写说明”）"),
+        rules=rules,
+        example=example,
+        lists={"organization": organization_names},
+    )

@@ -144,7 +144,18 @@ class OrganizationalLifeFilterSet(FilterSet):
         return queryset.filter(status=value)
 
 
+def visible_members(request):
+    return (
+        PartyMember.objects.visible_to(request.user)
+        .filter(status=MemberStatus.ACTIVE)
+        .select_related("resident")
+    )
+
+
 class AttendanceFilterSet(FilterSet):
+    member = django_filters.ModelChoiceFilter(
+        label=_("党员"), queryset=visible_members, empty_label=_("全部党员")
+    )
     quarter = django_filters.ChoiceFilter(
         label=_("季度"), choices=recent_quarters, empty_label=_("全部季度"), method="in_quarter"
     )
@@ -154,18 +165,10 @@ class AttendanceFilterSet(FilterSet):
 
     class Meta:
         model = Attendance
-        fields = ["quarter", "presence"]
+        fields = ["member", "quarter", "presence"]
 
     def in_quarter(self, queryset, name, value):
         return in_quarter(queryset, value, "meeting__date")
-
-
-def visible_members(request):
-    return (
-        PartyMember.objects.visible_to(request.user)
-        .filter(status=MemberStatus.ACTIVE)
-        .select_related("resident")
-    )
 
 
 class PairingFilterSet(FilterSet):

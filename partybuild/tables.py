@@ -115,8 +115,8 @@ class AttendanceTable(Table):
         Column("date", _("日期"), sort="date", css="text-nowrap"),
         Column("kind", _("类型")),
         Column("topic", _("主题"), css="d-none d-md-table-cell"),
-        Column("member", _("党员")),
-        Column("presence", _("出勤")),
+        Column("member", _("党员"), css="text-nowrap"),
+        Column("presence", _("出勤"), css="text-nowrap"),
     )  # fmt: skip
     empty_text = _("没有出勤记录。")
 

@@ -30,6 +30,12 @@ urlpatterns = [
     path("members/", members.MemberListView.as_view(), name="member_list"),
     path("members/add/", members.MemberCreateView.as_view(), name="member_add"),
     path("members/export/", members.MemberExportView.as_view(), name="member_export"),
+    path("members/import/", members.MemberImportView.as_view(), name="member_import"),
+    path(
+        "members/import/template/",
+        members.MemberImportTemplateView.as_view(),
+        name="member_import_template",
+    ),
     path("members/mine/", members.OwnFileView.as_view(), name="member_own"),
     path("members/<int:pk>/", members.MemberDetailView.as_view(), name="member_detail"),
     path("members/<int:pk>/edit/", members.MemberUpdateView.as_view(), name="member_edit"),

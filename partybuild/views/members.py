@@ -5,14 +5,15 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from partybuild import services
-from partybuild.choices import MemberStatus
-from partybuild.excel import roster_workbook
+from partybuild.choices import MEMBER_KINDS, MemberStatus
+from partybuild.excel import IMPORT_TITLE, import_template, roster_workbook
 from partybuild.filters import PartyMemberFilterSet
 from partybuild.forms.members import MemberForm, MoveForm, StatusForm, StepForm, TransferOutForm
 from partybuild.models import (
@@ -39,6 +40,7 @@ from shequ.views.generic import (
     ScopedMixin,
     integrity_message,
 )
+from shequ.views.imports import ImportAccessMixin, ImportView
 
 # The file shows a year of dues; the member's dues page has them all.
 DUES_SHOWN = 12
@@ -76,6 +78,7 @@ class MemberListView(KeepersOnlyMixin, ObjectListView):
         return super().get_context_data(
             search_placeholder=_("姓名、拼音首字母或岗位"),
             may_reveal=access.is_admin or bool(Resident.scope_roles[REVEAL] & access.roles),
+            may_import=access.is_admin or bool(PartyMember.scope_roles[CHANGE] & access.roles),
             **kwargs,
         )
 
@@ -102,6 +105,34 @@ class MemberExportView(KeepersOnlyMixin, ScopedMixin, View):
             messages.warning(request, _("你没有查看完整号码的权限，导出的号码已部分隐藏。"))
         stamp = f"{timezone.localtime():%Y%m%d-%H%M}"
         return xlsx_response(roster.content, f"党员花名册-{stamp}.xlsx")
+
+
+class MemberImportTemplateView(ImportAccessMixin, View):
+    queryset = PartyMember.objects.all()
+
+    def get(self, request):
+        community = self.chosen_community()
+        names = []
+        if community:
+            names = (
+                PartyOrganization.objects.visible_to(request.user, CHANGE)
+                .filter(community=community, kind__in=MEMBER_KINDS, dissolved_on__isnull=True)
+                .values_list("name", flat=True)
+            )
+        return xlsx_response(import_template(list(names)), f"{IMPORT_TITLE}.xlsx")
+
+
+class MemberImportView(ImportView):
+    queryset = PartyMember.objects.all()
+    template_name = "partybuild/member_import.html"
+    file_label = _("党员信息采集表")
+    success_url = reverse_lazy("partybuild:member_list")
+
+    def run(self, community, file):
+        return services.members_import(user=self.request.user, community=community, file=file)
+
+    def done(self, result) -> str:
+        return _("已导入 %(members)s 名党员的档案。") % {"members": result.members}
 
 
 class MemberDetailView(ObjectDetailView):
