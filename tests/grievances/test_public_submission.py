@@ -236,6 +236,12 @@ def test_one_phone_number_may_submit_three_times_a_day(client, world, submit_url
     assert Grievance.objects.filter(title="3号楼电梯停运").count() == 3
 
 
+def test_a_browser_set_to_english_still_gets_every_message_in_chinese(client, world, submit_url):
+    refused = client.post(submit_url, {}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in refused
+    assert "This field is required" not in refused and "这个字段是必填项。" in refused
+
+
 def test_the_form_works_in_traditional_chinese(client, world, submit_url):
     client.post(reverse("set_language"), {"language": "zh-hant", "next": submit_url})
     html = client.get(submit_url).content.decode()
