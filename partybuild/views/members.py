@@ -13,7 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from partybuild import services
 from partybuild.choices import MEMBER_KINDS, MemberStatus
-from partybuild.excel import IMPORT_TITLE, import_template, roster_workbook
+from partybuild.excel import IMPORT_SHEET, IMPORT_TITLE, import_template, roster_workbook
 from partybuild.filters import PartyMemberFilterSet
 from partybuild.forms.members import MemberForm, MoveForm, StatusForm, StepForm, TransferOutForm
 from partybuild.models import (
@@ -125,7 +125,7 @@ class MemberImportTemplateView(ImportAccessMixin, View):
 class MemberImportView(ImportView):
     queryset = PartyMember.objects.all()
     template_name = "partybuild/member_import.html"
-    file_label = _("党员信息采集表")
+    sheet = IMPORT_SHEET
     success_url = reverse_lazy("partybuild:member_list")
 
     def run(self, community, file):

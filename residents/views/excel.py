@@ -38,7 +38,7 @@ class ResidentImportTemplateView(ImportAccessMixin, View):
 class ResidentImportView(ImportView):
     queryset = Resident.objects.all()
     template_name = "residents/resident_import.html"
-    file_label = _("人口信息采集表")
+    sheet = excel.SHEET
     success_url = reverse_lazy("residents:resident_list")
 
     def run(self, community, file):

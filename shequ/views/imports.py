@@ -11,7 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from shequ.excel import ERRORS_SHOWN, MAX_FILE_BYTES, ImportFileError, communities_for_import
+from shequ.excel import (
+    ERRORS_SHOWN,
+    MAX_FILE_BYTES,
+    ImportFileError,
+    ImportSheet,
+    communities_for_import,
+)
 from shequ.models import Community
 from shequ.models.scoping import CHANGE
 from shequ.params import query_int
@@ -22,10 +28,14 @@ class ImportForm(forms.Form):
     community = forms.ModelChoiceField(label=_("导入到社区"), queryset=None, empty_label=None)
     file = forms.FileField(widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
 
-    def __init__(self, *args, communities: QuerySet[Community], label: str, **kwargs) -> None:
+    def __init__(
+        self, *args, communities: QuerySet[Community], sheet: ImportSheet, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["file"].label = label
-        self.fields["file"].help_text = _("用本页模板填写的 .xlsx 文件，最多 10,000 行、10 MB。")
+        self.fields["file"].label = sheet.title
+        self.fields["file"].help_text = _(
+            "用本页模板填写的 .xlsx 文件，最多 %(rows)s 行、10 MB。"
+        ) % {"rows": f"{sheet.max_rows:,}"}
         self.fields["community"].queryset = communities.select_related("street")
         choices = list(self.fields["community"].queryset)
         # Someone who keeps one community's records is not asked which.
@@ -76,7 +86,7 @@ class ImportView(ImportAccessMixin, View):
     what was saved."""
 
     template_name: str
-    file_label: str
+    sheet: ImportSheet
     success_url: str
 
     def run(self, community: Community, file):
@@ -86,7 +96,7 @@ class ImportView(ImportAccessMixin, View):
         raise NotImplementedError
 
     def form(self, data=None, files=None) -> ImportForm:
-        return ImportForm(data, files, communities=self.communities, label=self.file_label)
+        return ImportForm(data, files, communities=self.communities, sheet=self.sheet)
 
     def get(self, request):
         return self.page(self.form())
