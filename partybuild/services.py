@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, OuterRef, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from grievances.choices import Channel, Kind
 from grievances.models import Category as GrievanceCategory
@@ -58,12 +59,15 @@ class Refused(ValidationError):
     """A step that may not be taken on this file now, or by this user."""
 
 
-def _locked(member: PartyMember, by: User) -> PartyMember:
-    """The file, locked for the step, if `by` may change it; otherwise Refused."""
-    changeable = PartyMember.objects.visible_to(by, CHANGE).select_for_update(of=("self",))
-    locked = changeable.select_related("resident", "organization").filter(pk=member.pk).first()
+NOT_YOURS = gettext_lazy("无权修改这份党员档案。")
+
+
+def _held(model, row, by: User, action: str = CHANGE, message: str = ""):
+    """The row, locked for the step, if `by` may take `action` on it; otherwise Refused."""
+    held = model.objects.visible_to(by, action).select_for_update(of=("self",))
+    locked = held.filter(pk=row.pk).first()
     if locked is None:
-        raise Refused(_("无权修改这份党员档案。"))
+        raise Refused(message or _("无权进行这项操作。"))
     return locked
 
 
@@ -121,7 +125,7 @@ def member_transfer_out(
     member: PartyMember, by: User, *, day: datetime.date, counterpart: str, note: str = ""
 ) -> MemberEvent:
     """转出: the introduction letter takes the community's next number of the year."""
-    member = _locked(member, by)
+    member = _held(PartyMember, member, by, message=NOT_YOURS)
     if not member.active:
         raise Refused(_("只有正常状态的党员可以转出。"))
     if not counterpart.strip():
@@ -152,7 +156,7 @@ def member_receipt(
     member: PartyMember, by: User, *, day: datetime.date, note: str = ""
 ) -> MemberEvent:
     """The receiving organisation's receipt (回执) for the last letter came back."""
-    member = _locked(member, by)
+    member = _held(PartyMember, member, by, message=NOT_YOURS)
     letter = letter_awaiting_receipt(member)
     if letter is None:
         raise Refused(_("这位党员没有待回执的转出介绍信。"))
@@ -168,7 +172,7 @@ def member_confirm(
     member: PartyMember, by: User, *, day: datetime.date, note: str = ""
 ) -> MemberEvent:
     """预备 → 正式, not before the year of probation has run."""
-    member = _locked(member, by)
+    member = _held(PartyMember, member, by, message=NOT_YOURS)
     if not (member.active and member.probationary):
         raise Refused(_("只有正常状态的预备党员可以转正。"))
     if day < member.probation_due:
@@ -187,7 +191,7 @@ def member_move(
     note: str = "",
 ) -> MemberEvent:  # fmt: skip
     """调整所在组织 within the community."""
-    member = _locked(member, by)
+    member = _held(PartyMember, member, by, message=NOT_YOURS)
     if not member.active:
         raise Refused(_("只有正常状态的党员可以调整所在组织。"))
     if organization.pk == member.organization_id:
@@ -213,7 +217,7 @@ def member_status(
     member: PartyMember, by: User, *, kind: str, day: datetime.date, note: str = ""
 ) -> MemberEvent:
     """停止党籍, 恢复党籍 or 去世: the file stays, with the reason in its events."""
-    member = _locked(member, by)
+    member = _held(PartyMember, member, by, message=NOT_YOURS)
     allowed, after = STATUS_STEPS[kind]
     if member.status not in allowed:
         raise Refused(
@@ -296,15 +300,6 @@ def bereaved(member: PartyMember) -> list[Resident]:
         .order_by(Case(When(relation_to_head=Relation.HEAD, then=0), default=1), "birth_date")
     )
     return list(family[:1])
-
-
-def _held(model, row, by: User, action: str = CHANGE, message: str = ""):
-    """The row, locked for the step, if `by` may take `action` on it; otherwise Refused."""
-    held = model.objects.visible_to(by, action).select_for_update(of=("self",))
-    locked = held.filter(pk=row.pk).first()
-    if locked is None:
-        raise Refused(message or _("无权进行这项操作。"))
-    return locked
 
 
 @transaction.atomic
