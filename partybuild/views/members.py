@@ -144,7 +144,10 @@ class MemberDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         user, member = self.request.user, self.object
         posts = OrganizationPost.objects.visible_to(user).filter(member=member)
+        # The member reading their own file is not shown who changed it when.
+        may_change = PartyMember.objects.visible_to(user, CHANGE).filter(pk=member.pk).exists()
         return super().get_context_data(
+            may_change=may_change,
             member=member,
             resident=member.resident,
             events=MemberEvent.objects.visible_to(user)
@@ -152,7 +155,7 @@ class MemberDetailView(ObjectDetailView):
             .select_related("organization", "by"),
             posts=posts.select_related("organization").order_by("-started_on"),
             zone=Building.objects.visible_to(user).filter(party_members=member),
-            history=history_rows(member, self.request.access),
+            history=history_rows(member, self.request.access) if may_change else (),
             dues=DuesMonth.objects.visible_to(user)
             .filter(member=member)
             .order_by("-month")[:DUES_SHOWN],

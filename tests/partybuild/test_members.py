@@ -229,6 +229,8 @@ def test_a_member_signed_in_as_a_resident_reads_their_own_file_only(client, worl
     assert own.status_code == 302 and own.url == li.get_absolute_url()
     page = _text(client.get(li.get_absolute_url()))
     assert li.name in page
+    assert reverse("partybuild:attendance_list") + f"?member={li.pk}" in page
+    assert "变更记录" not in page  # who changed the file when is the keepers' record
     for step in ("member_edit", "member_transfer_out", "member_move"):
         assert reverse(f"partybuild:{step}", args=[li.pk]) not in page
     assert client.get(zhang.get_absolute_url()).status_code == 404
