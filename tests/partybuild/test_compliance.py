@@ -1,12 +1,29 @@
-"""Quarterly compliance against the rules, its exemptions, and the assessment's metric."""
+"""Quarterly compliance against the rules, its exemptions, the assessment's metric, and the
+figures stored for officials."""
 
 import datetime
 
 import pytest
+from django.utils import timezone
 
-from partybuild.compliance import EXEMPT, HELD, MISSING, NONE, branch_quarters
-from partybuild.models import ComplianceExemption, ComplianceRule
+from partybuild import tasks
+from partybuild.compliance import (
+    EXEMPT,
+    HELD,
+    MISSING,
+    NONE,
+    branch_quarters,
+    community_figures,
+    refresh_compliance,
+    stale_communities,
+)
+from partybuild.models import (
+    ComplianceExemption,
+    ComplianceQuarter,
+    ComplianceRule,
+)
 from shequ.metrics import Period, Quarter, metrics
+from shequ.models import Community
 from tests.factories import (
     CommunityFactory,
     HouseholdFactory,
@@ -124,3 +141,66 @@ def test_the_metric_counts_the_quarter_to_the_months_end(city):
     assert compute(Period.of(M3))[community.pk] == (8 + 1 + 2, 11 + 2 + 4)
     records = metrics()["party_meeting_compliance"].records(Period.of(M1))
     assert records.filter(organization__community=community).count() == 5
+
+
+# -- the officials' stored figures -----------------------------------------------------------
+
+
+def _stored(community, quarter: Quarter) -> tuple[int, int, int, int]:
+    row = ComplianceQuarter.objects.get(community=community, quarter=quarter.first)
+    return row.held, row.required, row.branches, row.missing
+
+
+def _live(community, quarter: Quarter) -> tuple[int, int, int, int]:
+    rows = branch_quarters([community.pk], quarter, timezone.localdate())
+    return community_figures(rows).get(community.pk, (0, 0, 0, 0))
+
+
+def test_the_stored_figures_are_the_live_ones(world, city):
+    community = city[0]
+    current = Quarter.current()
+    quarters = [QUARTER, current.previous, current]
+    rows = refresh_compliance(None, quarters)
+    assert len(rows) == 3 * Community.objects.count()
+    for quarter in quarters:
+        for place in (community, world.community, world.other_community):
+            assert _stored(place, quarter) == _live(place, quarter)
+    assert _stored(community, QUARTER) == (8 + 1 + 2, 11 + 2 + 4, 4, 3)
+    # A community without branches has a row of zeros: counted, not forgotten.
+    assert _stored(world.other_community, current) == (0, 0, 0, 0)
+    # Idempotent: a second run replaces the rows.
+    refresh_compliance(None, quarters)
+    assert ComplianceQuarter.objects.count() == len(rows)
+
+
+def test_a_queued_refresh_is_skipped_when_a_later_one_already_ran(
+    world, django_assert_num_queries
+):  # fmt: skip
+    requested = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=1)
+    refresh_compliance([world.community.pk])
+    with django_assert_num_queries(1):
+        assert tasks.compliance_refresh([world.community.pk], requested.isoformat()) == 0
+    assert tasks.compliance_refresh([world.community.pk]) == 2  # this quarter and the last
+
+
+def test_the_hourly_catch_up_recounts_only_communities_whose_refresh_was_lost(world, city):
+    community, (a, *_rest) = city
+    assert tasks.compliance_refresh() == 2 * Community.objects.count()
+    assert stale_communities() == []
+    # The test's transaction never commits: the refresh this meeting asks for is lost, as with
+    # a broker that is down.
+    add_meeting(a, "general", timezone.localdate(), world.peggy)
+    assert stale_communities() == [community.pk]
+    assert tasks.compliance_catch_up() == 2
+    current = Quarter.current()
+    assert _stored(community, current) == _live(community, current)
+    assert stale_communities() == []
+
+
+def test_the_beat_refreshes_hourly_and_every_night_before_the_next_run(settings):
+    catch_up = settings.CELERY_BEAT_SCHEDULE["partybuild-compliance-catch-up"]
+    assert catch_up["task"] == tasks.compliance_catch_up.name
+    assert catch_up["options"]["expires"] < 3600
+    nightly = settings.CELERY_BEAT_SCHEDULE["partybuild-compliance-refresh"]
+    assert nightly["task"] == tasks.compliance_refresh.name
+    assert nightly["options"]["expires"] < 24 * 3600
