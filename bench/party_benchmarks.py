@@ -143,7 +143,8 @@ def report(pages: list[dict], refreshes: list[dict], repeat: int, rounds: int) -
         "# Party building benchmarks",
         "",
         f"- Code: {code_version()}; PostgreSQL on the same machine; DEBUG off; "
-        f"{repeat} timed requests a page after 2 untimed",
+        f"{repeat} timed requests a page after 2 untimed; load average "
+        f"{os.getloadavg()[0]:.1f} at the end (2 cores, shared with other work)",
         "- Data: "
         + ", ".join(f"{n:,} {label}" for label, n in counts)
         + " (bench/generate_city.py, then bench/generate_party.py)",
