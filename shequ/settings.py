@@ -319,7 +319,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Officials' 三会一课 figures. Every change refreshes its community; this run catches up
     # refreshes lost with the broker, and the nightly one, right after midnight, recounts every
-    # community as the month just ended falls due (1.6 s for 1,000 communities).
+    # community as the month just ended falls due (1.3 s for 1,000 communities).
     "partybuild-compliance-catch-up": {
         "task": "partybuild.tasks.compliance_catch_up",
         "schedule": env_crontab("PARTY_COMPLIANCE_CRON", "27 * * * *"),
