@@ -85,10 +85,11 @@ class PartyOrganizationForm(ScopedModelForm):
         return cleaned
 
     def save(self, commit: bool = True) -> PartyOrganization:
+        new = self.instance.pk is None
         node = super().save(commit)
         # A group's meetings count for its branch, and a branch is asked for meetings only
         # while it exists: these change the figures back to the earliest of the dates.
-        if set(self.changed_data) & {"parent", "kind", "founded_on", "dissolved_on"}:
+        if new or set(self.changed_data) & {"parent", "kind", "founded_on", "dissolved_on"}:
             days = [
                 day for name in ("founded_on", "dissolved_on")
                 for day in (self.initial.get(name), getattr(node, name)) if day

@@ -213,7 +213,7 @@ def test_a_meeting_refreshes_its_quarter_once_after_commit(
 def test_every_change_to_what_is_asked_refreshes_its_community(
     client, world, enqueued, django_capture_on_commit_callbacks
 ):
-    _committee, branch1, group, branch2 = world.party_organizations
+    committee, branch1, group, branch2 = world.party_organizations
     zhang, li = world.party_members
     today, current = timezone.localdate(), Quarter.current()
     community = world.community
@@ -231,6 +231,10 @@ def test_every_change_to_what_is_asked_refreshes_its_community(
 
     client.force_login(world.peggy)
     posts = [
+        (reverse("partybuild:organization_add"), {
+            "parent": committee.pk, "kind": "branch", "name": "第三党支部",
+            "founded_on": today.isoformat(), "initial-founded_on": today.isoformat(), "order": 3,
+        }),  # as the browser sends it: nothing changed from what the form offered
         (reverse("partybuild:exemption_add"), {
             "organization": branch1.pk, "kind": "", "reason": "整顿",
             "starts_on": current.first.isoformat(), "ends_on": today.isoformat(),
