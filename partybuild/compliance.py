@@ -7,27 +7,35 @@ group meeting's cell asks one meeting of each of the branch's groups. A cell is 
 the branch was founded after the cell's period began or dissolved before it ended, when the
 community recorded an exemption overlapping it, and, for the committee meeting, when the
 branch had fewer than seven full members at the quarter's end (or today): such a branch has a
-secretary and no committee (2018 regulations on branch work, art. 10)."""
+secretary and no committee (2018 regulations on branch work, art. 10).
+
+Officials read the figures of each community and quarter from `ComplianceQuarter` rows, which
+`refresh_compliance` writes (partybuild/tasks.py keeps them fresh)."""
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partybuild.choices import Frequency, MeetingKind, MeetingStatus, OrganizationKind
 from partybuild.models import (
     ComplianceExemption,
+    ComplianceQuarter,
     ComplianceRule,
     MemberEvent,
     OrganizationalLife,
     PartyMember,
     PartyOrganization,
 )
+from partybuild.models.stats import FIGURES
 from shequ.metrics import Quarter
+from shequ.models import Community
 
 COMMITTEE_MIN_FULL_MEMBERS = 7
 
@@ -237,3 +245,96 @@ def community_figures(rows: list[BranchQuarter]) -> dict[int, tuple[int, int, in
         figure[2] += 1
         figure[3] += row.missing
     return {pk: tuple(figure) for pk, figure in figures.items()}
+
+
+# Communities computed together: a batch's branches and cells are in memory at once.
+REFRESH_BATCH = 200
+
+
+def refresh_compliance(
+    community_ids: Iterable[int] | None = None, quarters: Iterable[Quarter] | None = None
+) -> list[ComplianceQuarter]:
+    """Recompute and store the figures of these communities (all, without ids) in these quarters
+    (the current one and the one before, without), as of today; idempotent. A community without
+    branches gets a row of zeros, so a page never mistakes "not counted yet" for "no branches"."""
+    today = timezone.localdate()
+    current = Quarter.of(today)
+    quarters = sorted(set(quarters)) if quarters is not None else [current.previous, current]
+    communities = Community.objects.order_by("pk")
+    if community_ids is not None:
+        communities = communities.filter(pk__in=list(community_ids))
+    ids = list(communities.values_list("pk", flat=True))
+    written = []
+    for start in range(0, len(ids), REFRESH_BATCH):
+        batch = ids[start : start + REFRESH_BATCH]
+        rows = []
+        for quarter in quarters:
+            # Taken before reading: a change committed while the batch is read is newer than
+            # its rows, so the refresh it asks for is not skipped as done.
+            now = timezone.now()
+            figures = community_figures(branch_quarters(batch, quarter, today))
+            for pk in batch:
+                counts = dict(zip(FIGURES, figures.get(pk, (0, 0, 0, 0)), strict=True))
+                rows.append(
+                    ComplianceQuarter(
+                        community_id=pk, quarter=quarter.first, computed_at=now, **counts
+                    )
+                )
+        ComplianceQuarter.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["community", "quarter"],
+            update_fields=[*FIGURES, "computed_at"],
+        )
+        written += rows
+    return written
+
+
+def quarters_to_refresh(community_ids: Iterable[int] | None, since: datetime.date) -> list[Quarter]:
+    """After a change that reaches back to `since`: the current quarter and the one before, and
+    every earlier quarter from `since` on that these communities (all, without ids) have rows
+    for. A quarter never stored needs nothing: it is counted when first shown."""
+    current = Quarter.current()
+    stored = ComplianceQuarter.objects.filter(quarter__gte=Quarter.of(since).first)
+    if community_ids is not None:
+        stored = stored.filter(community__in=list(community_ids))
+    firsts = stored.values_list("quarter", flat=True).distinct().order_by()
+    return sorted({current.previous, current, *(Quarter.of(first) for first in firsts)})
+
+
+def stale_communities() -> list[int]:
+    """The communities whose figures missed a refresh: a meeting, an exemption, an organisation
+    or a member's event was saved after their current or previous quarter was last counted, or
+    one of those quarters has no row. A refresh is lost only with the broker, so this is usually
+    empty; it reads the changes since the oldest of those rows, from the history tables and the
+    member events (each step leaves one)."""
+    current = Quarter.current()
+    counted = dict(
+        ComplianceQuarter.objects.filter(quarter__in=[current.previous.first, current.first])
+        .values_list("community")
+        .annotate(at=Min("computed_at"), n=Count("pk"))
+        .filter(n=2)
+        .values_list("community", "at")
+        .order_by()
+    )
+    stale = set(Community.objects.exclude(pk__in=list(counted)).values_list("pk", flat=True))
+    if not counted:
+        return sorted(stale)
+    since = min(counted.values())
+    if ComplianceRule.history.filter(history_date__gt=since).exists():
+        return sorted(Community.objects.values_list("pk", flat=True))
+    changes = (
+        (OrganizationalLife.history, "organization__community", "history_date"),
+        (ComplianceExemption.history, "organization__community", "history_date"),
+        (PartyOrganization.history, "community", "history_date"),
+        (MemberEvent.objects, "member__community", "recorded_at"),
+    )
+    for rows, community, at in changes:
+        latest = (
+            rows.filter(**{f"{at}__gt": since})
+            .values_list(community)
+            .annotate(last=Max(at))
+            .order_by()
+        )
+        stale |= {pk for pk, last in latest if pk in counted and last > counted[pk]}
+    return sorted(stale)

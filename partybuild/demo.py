@@ -1,6 +1,7 @@
 """Demo party building for the first two demo communities: a committee over two branches built
 on grid units, a group, a dozen members of every kind, posts, one transfer out, the demo
-resident's own file, two quarters of meetings, dues, a pairing, 四个一 and the needs board."""
+resident's own file, two quarters of meetings (and their figures for officials), dues, a pairing,
+四个一 and the needs board."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from partybuild.choices import (
     Post,
     Presence,
 )
+from partybuild.compliance import refresh_compliance
 from partybuild.dues.services import dues_basis_set, dues_pay
 from partybuild.models import (
     CommunityNeed,
@@ -128,6 +130,11 @@ def seed(district: District) -> None:
         _organisational_life(rng, [*branches, group], keeper, today)
         _dues(members, keeper, today)
         _field_work(community, members, keeper, today)
+    # The officials' overview reads stored figures: the demo has them at once, without waiting
+    # for a worker to take the refresh its meetings enqueue.
+    refresh_compliance(
+        Community.objects.filter(street__district=district).values_list("pk", flat=True)
+    )
 
 
 TOPICS = ["学习党章党规", "学习贯彻全会精神", "社区治理议事", "志愿服务安排", "党员民主评议"]

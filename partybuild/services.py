@@ -26,6 +26,7 @@ from partybuild.choices import (
     Category,
     EventKind,
     FourOnesItem,
+    MeetingStatus,
     MemberStatus,
     NeedStatus,
     Presence,
@@ -46,6 +47,7 @@ from partybuild.models import (
 )
 from partybuild.models.members import PROBATION_YEARS
 from partybuild.models.organization import years_after
+from partybuild.tasks import compliance_changed
 from residents.choices import Relation, Status
 from residents.models import Resident, ResidentTag, Visit
 from shequ.excel import ImportFileError, RowError, SheetRow, communities_for_import
@@ -90,6 +92,9 @@ def _next_letter(member: PartyMember, year: int) -> int:
 
 def _event(member: PartyMember, kind: str, day: datetime.date, by: User, **fields) -> MemberEvent:
     organization = fields.pop("organization", member.organization if member.active else None)
+    # Where a member is and whether they are a full member decide a branch's committee meeting
+    # (seven full members) from `day` on.
+    compliance_changed(member.community_id, day)
     return MemberEvent.objects.create(
         member=member, kind=kind, happened_on=day, by=by, organization=organization, **fields
     )
@@ -244,12 +249,18 @@ def meeting_save(
     """A meeting planned or recorded, with the attendance of its roll once held: rows of
     members no longer on the roll (the date or the organisation changed) go, with their
     history; files are added beside those already kept."""
-    if (
-        meeting.pk
-        and not OrganizationalLife.objects.visible_to(by, CHANGE).filter(pk=meeting.pk).exists()
-    ):
-        raise Refused(_("无权修改这次组织生活的记录。"))
+    stored = None  # (date, status) before this save
+    if meeting.pk:
+        changeable = OrganizationalLife.objects.visible_to(by, CHANGE).filter(pk=meeting.pk)
+        stored = changeable.values_list("date", "status").first()
+        if stored is None:
+            raise Refused(_("无权修改这次组织生活的记录。"))
     meeting.save()
+    # Only held meetings count, so a plan changes nothing; a meeting moved to another day
+    # changes the quarters of both days.
+    day, status = stored or (meeting.date, meeting.status)
+    if meeting.held or status == MeetingStatus.HELD:
+        compliance_changed(meeting.organization.community_id, min(day, meeting.date))
     kept = {row.member_id: row for row in meeting.attendances.all()}
     if not meeting.held:
         attendance = {}

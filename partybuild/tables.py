@@ -162,8 +162,11 @@ class ComplianceOverviewTable(Table):
     def render_street(self, row):
         return row.community.street.name if row.community else ""
 
+    def render_branches(self, row):
+        return row.branches if row.counted else "—"
+
     def render_held(self, row):
-        return f"{row.held}/{row.required}"
+        return f"{row.held}/{row.required}" if row.counted else "—"
 
     def render_share(self, row):
         if not row.required:
@@ -171,6 +174,8 @@ class ComplianceOverviewTable(Table):
         return f"{100 * row.held / row.required:.1f}%"
 
     def render_missing(self, row):
+        if not row.counted:
+            return "—"
         if not row.missing:
             return "0"
         return mark_safe(f'<span class="text-danger fw-semibold">{row.missing}</span>')

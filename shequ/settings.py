@@ -319,6 +319,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_crontab("GRIEVANCE_STATS_FULL_CRON", "47 2 * * *"),
         "options": {"expires": 23 * 3600},
     },
+    # Officials' 三会一课 figures. Every change refreshes its community; this run catches up
+    # refreshes lost with the broker, and the nightly one, right after midnight, recounts every
+    # community as the month just ended falls due (1.3 s for 1,000 communities).
+    "partybuild-compliance-catch-up": {
+        "task": "partybuild.tasks.compliance_catch_up",
+        "schedule": env_crontab("PARTY_COMPLIANCE_CRON", "27 * * * *"),
+        "options": {"expires": 50 * 60},
+    },
+    "partybuild-compliance-refresh": {
+        "task": "partybuild.tasks.compliance_refresh",
+        "schedule": env_crontab("PARTY_COMPLIANCE_FULL_CRON", "5 0 * * *"),
+        "options": {"expires": 23 * 3600},
+    },
     # The monthly assessment: last month of every district, scored on the 1st before anyone
     # opens the dashboards.
     "assessments-score-last-month": {

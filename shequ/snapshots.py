@@ -6,9 +6,14 @@ Officials' pages read snapshot rows (residents' `PopulationSnapshot`, grievances
 worker never counts rows that were rolled back), once per transaction and task however many rows
 changed. A broker that is down loses only this refresh: the save stands, the error is logged, and
 the hourly run catches up.
+
+A snapshot kept by period (party compliance by quarter) is also told the earliest day a change
+touches, `since`: a late record changes a past period, and the task refreshes back to it.
 """
 
 from __future__ import annotations
+
+import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,14 +25,23 @@ class _PendingRefresh:
     def __init__(self, task) -> None:
         self.task = task
         self.community_ids: set[int] = set()
+        self.since: datetime.date | None = None
         # Django names a robust callback that failed (the broker was down) by its __qualname__.
         self.__qualname__ = f"refresh_after_commit({task.name})"
 
     def __call__(self) -> None:
-        self.task.delay(sorted(self.community_ids), timezone.now().isoformat())
+        arguments = [sorted(self.community_ids), timezone.now().isoformat()]
+        if self.since is not None:
+            arguments.append(self.since.isoformat())
+        self.task.delay(*arguments)
+
+    def add(self, community_id: int, since: datetime.date | None) -> None:
+        self.community_ids.add(community_id)
+        if since is not None and (self.since is None or since < self.since):
+            self.since = since
 
 
-def refresh_after_commit(task, community_id: int) -> None:
+def refresh_after_commit(task, community_id: int, since: datetime.date | None = None) -> None:
     connection = transaction.get_connection()
     if connection.in_atomic_block:
         # Join the callback of this same savepoint only: a savepoint that rolls back then drops
@@ -40,8 +54,8 @@ def refresh_after_commit(task, community_id: int) -> None:
                 and isinstance(callback, _PendingRefresh)
                 and callback.task is task
             ):
-                callback.community_ids.add(community_id)
+                callback.add(community_id, since)
                 return
     pending = _PendingRefresh(task)
-    pending.community_ids.add(community_id)
+    pending.add(community_id, since)
     transaction.on_commit(pending, robust=True)

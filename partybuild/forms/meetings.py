@@ -16,6 +16,7 @@ from partybuild.choices import MeetingKind, MeetingStatus, MemberStatus, Organiz
 from partybuild.models import ComplianceExemption, OrganizationalLife, PartyMember
 from partybuild.models.meetings import roll_on
 from partybuild.services import meeting_save
+from partybuild.tasks import compliance_changed
 from residents.forms import DATE_INPUT
 from shequ.forms import ScopedModelForm
 from shequ.images import MultipleFileInput, cleaned_photo
@@ -202,3 +203,10 @@ class ComplianceExemptionForm(ScopedModelForm):
         )
         if self.instance.pk is None:
             self.instance.recorded_by = self.user
+
+    def save(self, commit: bool = True) -> ComplianceExemption:
+        exemption = super().save(commit)
+        # An exemption moved to a later start still changes the quarters it used to cover.
+        starts = [day for day in (self.initial.get("starts_on"), exemption.starts_on) if day]
+        compliance_changed(exemption.organization.community_id, min(starts))
+        return exemption

@@ -7,6 +7,7 @@ from partybuild.choices import MEMBER_KINDS, EventKind, MemberStatus
 from partybuild.models import OrganizationPost, PartyMember, PartyOrganization
 from partybuild.models.members import PROBATION_YEARS
 from partybuild.models.organization import years_after
+from partybuild.tasks import compliance_changed
 from residents.choices import Status
 from residents.forms import DATE_INPUT
 from residents.models import Building
@@ -82,6 +83,19 @@ class PartyOrganizationForm(ScopedModelForm):
             if any(unit.community_id != community.pk for unit in units):
                 self.add_error("grid_units", _("网格须在本社区。"))
         return cleaned
+
+    def save(self, commit: bool = True) -> PartyOrganization:
+        new = self.instance.pk is None
+        node = super().save(commit)
+        # A group's meetings count for its branch, and a branch is asked for meetings only
+        # while it exists: these change the figures back to the earliest of the dates.
+        if new or set(self.changed_data) & {"parent", "kind", "founded_on", "dissolved_on"}:
+            days = [
+                day for name in ("founded_on", "dissolved_on")
+                for day in (self.initial.get(name), getattr(node, name)) if day
+            ]  # fmt: skip
+            compliance_changed(node.community_id, min(days))
+        return node
 
 
 class MemberForm(ScopedModelForm):

@@ -15,11 +15,13 @@ from partybuild.models.meetings import (
 )
 from partybuild.models.members import LetterCounter, MemberEvent, PartyMember
 from partybuild.models.organization import OrganizationPost, PartyOrganization
+from partybuild.models.stats import ComplianceQuarter
 
 __all__ = [
     "Attendance",
     "CommunityNeed",
     "ComplianceExemption",
+    "ComplianceQuarter",
     "ComplianceRule",
     "DuesBasis",
     "DuesMonth",

@@ -11,15 +11,21 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from partybuild.models import Attendance, MeetingAttachment, OrganizationalLife
+from partybuild.compliance import branch_quarters, community_figures, refresh_compliance
+from partybuild.models import Attendance, ComplianceQuarter, MeetingAttachment, OrganizationalLife
 from partybuild.services import member_move, member_transfer_out
+from shequ.metrics import Quarter
+from shequ.models import Role
 from tests.conftest import OTHER_SECRET, SECRET
 from tests.factories import (
     CommunityFactory,
     PartyOrganizationFactory,
     ResidentFactory,
+    StreetFactory,
+    UserFactory,
     add_meeting,
     add_party_member,
+    assign,
 )
 
 ADD = reverse("partybuild:meeting_add")
@@ -223,6 +229,7 @@ def test_officials_read_counts_never_names_or_minutes(client, world, other_scope
     assert world.community.name in page
     for secret in ("张", "李", f"{SECRET}会议记录", f"{SECRET}支委会", f"{SECRET}住院"):
         assert secret not in page
+    assert "统计于" in page
     compliance = _names(client.get(reverse("partybuild:compliance")))
     assert "张" not in compliance and f"{SECRET}换届" not in compliance
     for name in ("partybuild:meeting_list", "partybuild:attendance_list"):
@@ -265,3 +272,67 @@ def test_pages_cost_the_same_queries_for_few_meetings_or_many(client, world):
     assert (_queries(client, list_url), _queries(client, compliance_url)) == few
     client.force_login(world.bob)
     assert _queries(client, overview_url) == few_overview
+
+
+def _overview_rows(response) -> dict[str, tuple]:
+    return {
+        row.community.name: (row.held, row.required, row.branches, row.missing, row.counted)
+        for row in response.context["table"].rows
+        if row.community
+    }
+
+
+def test_the_overview_reads_the_stored_figures_in_a_fixed_number_of_queries(client, world):
+    overview_url = reverse("partybuild:compliance_overview")
+    current = Quarter.current()
+    refresh_compliance()
+    client.force_login(world.bob)
+    few = _queries(client, overview_url)
+    for _n in range(6):
+        other = CommunityFactory(street=world.street)
+        branch = PartyOrganizationFactory(community=other)
+        add_meeting(branch, "general", timezone.localdate(), world.peggy)
+    refresh_compliance()
+    assert _queries(client, overview_url) == few
+    # What it shows is the stored row, not a count of the meetings.
+    stored = ComplianceQuarter.objects.get(community=world.community, quarter=current.first)
+    stored.held, stored.required = 77, 99
+    stored.save()
+    response = client.get(overview_url)
+    assert _overview_rows(response)[world.community.name][:2] == (77, 99)
+    assert f"统计于 {timezone.localtime(stored.computed_at):%Y-%m-%d}" in _names(response)
+
+
+def test_a_community_never_counted_is_counted_when_first_shown(client, world):
+    overview_url = reverse("partybuild:compliance_overview")
+    last = Quarter.current().previous.previous
+    client.force_login(world.bob)
+    assert not ComplianceQuarter.objects.exists()
+    response = client.get(overview_url, {"quarter": str(last)})
+    assert ComplianceQuarter.objects.filter(quarter=last.first).count() == 1
+    live = community_figures(branch_quarters([world.community.pk], last, timezone.localdate()))
+    assert _overview_rows(response)[world.community.name] == (*live[world.community.pk], True)
+    # A quarter not begun has nothing to count: dashes, and no rows stored for it.
+    following = Quarter.current().following
+    response = client.get(overview_url, {"quarter": str(following)})
+    assert _overview_rows(response)[world.community.name][-1] is False
+    assert "这个季度还没有开始" in _names(response)
+    assert not ComplianceQuarter.objects.filter(quarter=following.first).exists()
+
+
+def test_a_street_official_reads_only_their_street(client, world):
+    neighbour = CommunityFactory(street=StreetFactory(district=world.district), name="丙社区")
+    PartyOrganizationFactory(community=neighbour, name="丙社区第一党支部")
+    street_official = UserFactory(username="stella")
+    assign(street_official, Role.OFFICIAL, neighbour.street)
+    refresh_compliance()
+    client.force_login(street_official)
+    response = client.get(reverse("partybuild:compliance_overview"))
+    assert list(_overview_rows(response)) == ["丙社区"]
+    assert world.community.name not in _names(response)
+    assert (
+        ComplianceQuarter.objects.visible_to(street_official)
+        .filter(community=world.community)
+        .count()
+        == 0
+    )

@@ -2,7 +2,9 @@ import re
 
 from django.core.management import call_command
 
+from partybuild.models import ComplianceQuarter
 from shequ.demo import DEMO_PASSWORD
+from shequ.metrics import Quarter
 from shequ.models import Community, GridUnit, RoleAssignment, Street, User
 
 
@@ -16,6 +18,12 @@ def test_it_loads_the_demo_once_however_often_it_runs(db, capsys):
              User.objects.count(), RoleAssignment.objects.count())  # fmt: skip
     # The eight accounts of shequ.demo, and the desk's department handler (bumen).
     assert first == again == (3, 12, 48, 9, 8)
+    # Officials' 三会一课汇总 reads stored figures: every community has this quarter's and the
+    # last, and the two with party organisations count meetings held.
+    current = Quarter.current()
+    stored = ComplianceQuarter.objects.filter(quarter__in=[current.previous.first, current.first])
+    assert stored.count() == 2 * 12
+    assert stored.filter(held__gt=0).values("community").distinct().count() == 2
     out = capsys.readouterr().out
     assert DEMO_PASSWORD in out and "quzhang" in out
     assert User.objects.get(username="shequ").check_password(DEMO_PASSWORD)
