@@ -34,6 +34,7 @@ from residents.presenters import history_rows
 from shequ.images import photo_response
 from shequ.metrics import Quarter
 from shequ.models import Community, Role
+from shequ.models.scoping import scope_of
 from shequ.params import asked_district, asked_quarter, query_date, query_row
 from shequ.views.generic import (
     ObjectCreateView,
@@ -276,8 +277,14 @@ class ComplianceOverviewView(ScopedMixin, TemplateView):
             total.required += row.required
             total.branches += row.branches
             total.missing += row.missing
+        # A street's official reads their street, not the district the figures are kept by.
+        whole = request.user.is_superuser or district.pk in scope_of(request.user).ids(
+            frozenset({Role.OFFICIAL}), "district"
+        )
+        streets = dict.fromkeys(community.street.name for community in communities)
         return super().get_context_data(
             districts=districts if districts.count() > 1 else None, district=district,
+            area=district.name if whole else "、".join(streets) or district.name,
             quarter=quarter, previous=quarter.previous, following=quarter.following, future=future,
             # The figures are at least as fresh as the oldest row.
             computed_at=min((row.computed_at for row in stored.values()), default=None),

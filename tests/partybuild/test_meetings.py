@@ -336,3 +336,15 @@ def test_a_street_official_reads_only_their_street(client, world):
         .count()
         == 0
     )
+
+
+def test_a_street_official_reads_the_overview_under_their_streets_name(client, world):
+    overview_url = reverse("partybuild:compliance_overview")
+    walker = UserFactory(username="street-official")
+    assign(walker, Role.OFFICIAL, world.street)
+    client.force_login(walker)
+    heading = client.get(overview_url).content.decode()
+    assert f"三会一课汇总 · {world.street.name} " in heading
+    client.force_login(world.bob)
+    heading = client.get(overview_url).content.decode()
+    assert f"三会一课汇总 · {world.street.district.name} " in heading
