@@ -92,7 +92,7 @@ class PartsTable(Table):
         metric = self.registry.get(indicator.metric)
         if metric is None:
             return EMPTY
-        unit = "%" if metric.percent else ""
+        unit = metric.unit
         figures = (
             f"{as_html(metric.numerator)} {_number(part.numerator)} ÷ "
             f"{as_html(metric.denominator)} {_number(part.denominator)}"

@@ -106,15 +106,14 @@ def rounds(steps: dict[str, tuple[Callable[[], object], int]], repeat: int) -> d
 # --- The scheme ---------------------------------------------------------------------------------
 
 
-def thresholds(code: str, percent: bool) -> tuple[str, Decimal, Decimal, int]:
+def thresholds(code: str, per: int) -> tuple[str, Decimal, Decimal, int]:
     """(rule, zero at, full at, full marks) of a metric: the demo scheme's, or for a metric it
-    lacks, linear from 60 % to 95 % (a rate: from 0 to 1)."""
+    lacks, linear from 60 % to 95 % (a rate: from 0 to 1; per thousand: from 0 to 100 ‰)."""
     for _group, _name, full, metric, rule, zero_at, full_at, _guidance in INDICATORS:
         if metric == code:
             return rule, Decimal(zero_at or 0), Decimal(full_at), full
-    return (Rule.LINEAR, Decimal(60), Decimal(95), 10) if percent else (
-        Rule.LINEAR, Decimal(0), Decimal(1), 10
-    )  # fmt: skip
+    full_at = {100: Decimal(95), 1000: Decimal(100)}.get(per, Decimal(1))
+    return Rule.LINEAR, Decimal(60) if per == 100 else Decimal(0), full_at, 10
 
 
 def bench_scheme(district: District, period: Period) -> Scheme:
@@ -137,7 +136,7 @@ def bench_scheme(district: District, period: Period) -> Scheme:
     group, name, full = INSPECTED
     scheme.indicators.create(group=group, name=name, order=0, full_marks=full, kind=Kind.INSPECTED)
     for order, (code, metric) in enumerate(sorted(registry.items()), start=1):
-        rule, zero_at, full_at, marks = thresholds(code, metric.percent)
+        rule, zero_at, full_at, marks = thresholds(code, metric.per)
         scheme.indicators.create(
             group="系统计算", name=str(metric.name), order=order, full_marks=Decimal(marks),
             kind=Kind.COMPUTED, metric=code, rule=rule, zero_at=zero_at, full_at=full_at,

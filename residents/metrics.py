@@ -58,7 +58,7 @@ def entries_in(period: Period):
 
 @metric(
     "field_log_per_grid_worker", _("网格员人均民情日志"), numerator=_("民情日志（篇）"),
-    denominator=_("网格员（人）"), percent=False, records=entries_in,
+    denominator=_("网格员（人）"), per=1, records=entries_in,
 )  # fmt: skip
 def field_log_per_grid_worker(period: Period) -> Figures:
     entries = dict(entries_in(period).values_list("community").annotate(n=Count("pk")).order_by())

@@ -130,23 +130,28 @@ class Metric:
     numerator: str
     denominator: str
     compute: Callable[[Period], Figures]
-    # A share, shown and scored in per cent; otherwise a rate (entries per grid worker).
-    percent: bool = True
+    # What the ratio is scaled by: 100 for a share in per cent, 1000 for a rate per thousand
+    # (volunteers per 1,000 residents), 1 for a plain rate (entries per grid worker).
+    per: int = 100
     records: Callable[[Period], QuerySet] | None = None
     # The community of a record, as a lookup path ("community", "grievance__community").
     community_path: str = "community"
+
+    @property
+    def unit(self) -> str:
+        return {100: "%", 1000: "‰"}.get(self.per, "")
 
 
 _registry: dict[str, Metric] = {}
 
 
 def metric(
-    code: str, name: str, *, numerator: str, denominator: str, percent: bool = True,
+    code: str, name: str, *, numerator: str, denominator: str, per: int = 100,
     records: Callable[[Period], QuerySet] | None = None, community_path: str = "community",
 ) -> Callable[[Callable[[Period], Figures]], Callable[[Period], Figures]]:  # fmt: skip
     def register(compute: Callable[[Period], Figures]) -> Callable[[Period], Figures]:
         _registry[code] = Metric(
-            code, name, numerator, denominator, compute, percent, records, community_path
+            code, name, numerator, denominator, compute, per, records, community_path
         )
         return compute
 
@@ -164,4 +169,4 @@ def value(metric: Metric, numerator, denominator) -> Decimal | None:
     if not denominator:
         return None
     ratio = Decimal(numerator) / Decimal(denominator)
-    return (ratio * 100 if metric.percent else ratio).quantize(Decimal("0.01"))
+    return (ratio * metric.per).quantize(Decimal("0.01"))

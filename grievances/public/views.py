@@ -29,11 +29,11 @@ from grievances.public.forms import (
     is_code,
     normalize_code,
 )
-from grievances.public.qr import qr_svg
 from shequ.images import photo_response
 from shequ.models import Community, Role
 from shequ.models.scoping import CHANGE
 from shequ.net import client_ip
+from shequ.qr import qr_svg
 from shequ.views.generic import ObjectDetailView, ScopedMixin
 
 TOO_MANY_SUBMISSIONS = gettext_lazy("提交过于频繁，请稍后再试，或直接到社区办公室反映。")

@@ -54,6 +54,9 @@ class ScopedModel(models.Model):
     # meetings they were at): the path to that person's User. A resident sees only such rows,
     # and only in the communities they are a resident of.
     scope_account: ClassVar[str | None] = None
+    # For rows a community shows all its residents (the activity calendar): a resident sees
+    # every such row of the communities they are a resident of.
+    scope_public_to_residents: ClassVar[bool] = False
     # Which roles may see and which may change rows of this model. Officials read; community
     # staff keep the data. Superusers (system administrators) pass every check.
     scope_roles: ClassVar[dict[str, frozenset[str]]] = {
@@ -78,9 +81,10 @@ class ScopedModel(models.Model):
         if roles - {Role.GRID_WORKER, Role.DEPARTMENT_HANDLER, Role.RESIDENT}:
             wide = roles - {Role.RESIDENT}
             q |= Q(**{f"{cls.scope_community}__in": scope.communities(wide)})
-        if Role.RESIDENT in roles and cls.scope_account:
+        if Role.RESIDENT in roles and (cls.scope_account or cls.scope_public_to_residents):
             communities = sorted(scope.ids(frozenset({Role.RESIDENT}), "community"))
-            q |= Q(**{cls.scope_account: user.pk, f"{cls.scope_community}__in": communities})
+            own = {} if cls.scope_public_to_residents else {cls.scope_account: user.pk}
+            q |= Q(**own, **{f"{cls.scope_community}__in": communities})
         if Role.DEPARTMENT_HANDLER in roles and cls.scope_department:
             departments = scope.ids(frozenset({Role.DEPARTMENT_HANDLER}), "department")
             q |= Q(**{f"{cls.scope_department}__in": sorted(departments)})
