@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "residents",
     "grievances",
     "partybuild",
+    "volunteers",
     "assessments",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -344,6 +345,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partybuild.tasks.dues_open_month",
         "schedule": env_crontab("PARTY_DUES_CRON", "10 0 1 * *"),
         "options": {"expires": 20 * 3600},
+    },
+    # Volunteers: a place offered from the waitlist and not confirmed in time goes to the next.
+    "volunteers-offers-lapse": {
+        "task": "volunteers.tasks.sign_up_offers_lapse",
+        "schedule": env_crontab("VOLUNTEER_OFFERS_CRON", "*/5 * * * *"),
+        "options": {"expires": 4 * 60},
+    },
+    # Volunteers' weekly shifts (the night patrol), made some weeks ahead, each once.
+    "volunteers-shifts-ahead": {
+        "task": "volunteers.tasks.activities_from_templates",
+        "schedule": env_crontab("VOLUNTEER_SHIFTS_CRON", "20 1 * * *"),
+        "options": {"expires": 20 * 3600},
+    },
+    # Volunteers still checked in when their activity ended: checked out, hours to review.
+    "volunteers-check-out": {
+        "task": "volunteers.tasks.sign_ups_check_out",
+        "schedule": env_crontab("VOLUNTEER_CHECK_OUT_CRON", "*/15 * * * *"),
+        "options": {"expires": 14 * 60},
     },
     # Notifications whose enqueue was lost with the broker, and retries of failed ones.
     "outbox-deliver": {

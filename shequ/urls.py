@@ -19,6 +19,7 @@ urlpatterns = [
     path("grievances/", include("grievances.urls")),
     path("open311/v2/", include("grievances.open311.urls")),
     path("partybuild/", include("partybuild.urls")),
+    path("volunteers/", include("volunteers.urls")),
     path("assessments/", include("assessments.urls")),
     # The public desk's short addresses, printed as QR codes on posters and receipts.
     path("g/", include("grievances.public.urls")),

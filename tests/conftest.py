@@ -26,10 +26,12 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from shequ.celery import app
 from shequ.models import Community, Department, District, GridUnit, Role, Street, User
 from tests.factories import (
+    ActivityFactory,
     BuildingFactory,
     CommunityFactory,
     DistrictFactory,
@@ -84,6 +86,9 @@ class World:
     party_organizations: list = field(default_factory=list)  # committee, branch 1, group, branch 2
     party_members: list = field(default_factory=list)  # 张 (secretary, group), 李 (probationary)
     meetings: list = field(default_factory=list)  # branch 1 committee, branch 2 general, a plan
+    volunteers: list = field(default_factory=list)  # 张 (patrol leader), 李 (rita's, left it)
+    activities: list = field(default_factory=list)  # full (张 in, 李 waiting), roomy (张 in)
+    teams: list = field(default_factory=list)  # the patrol
 
 
 @pytest.fixture
@@ -127,7 +132,67 @@ def world(db, request) -> World:
     _score_assessments(world)
     _record_four_no(world)
     _build_party(world)
+    from volunteers.defaults import seed_star_levels
+
+    seed_star_levels()  # flushed by transactional tests, as the party's rules are
+    world.volunteers, world.teams = _build_volunteers(
+        world.community, world.residents[0], world.residents[2], world.rita, world.alice, SECRET
+    )
+    _volunteer_activities(world)
     return world
+
+
+def _volunteer_activities(world: World) -> None:
+    """Two upcoming activities of 甲社区: one full with rita (李) waiting, one with room."""
+    from volunteers.services import sign_up
+
+    tomorrow = timezone.localtime().replace(hour=19, minute=0, second=0, microsecond=0)
+    tomorrow += datetime.timedelta(days=1)
+    world.activities = [
+        ActivityFactory(community=world.community, title=f"{SECRET}夜间巡逻", capacity=1,
+                        starts_at=tomorrow, ends_at=tomorrow + datetime.timedelta(hours=4),
+                        building=world.buildings[0], address=""),
+        ActivityFactory(community=world.community, title=f"{SECRET}清扫楼道", capacity=10,
+                        starts_at=tomorrow + datetime.timedelta(days=2),
+                        ends_at=tomorrow + datetime.timedelta(days=2, hours=2)),
+    ]  # fmt: skip
+    full, roomy = world.activities
+    for activity, volunteer in ((full, world.volunteers[0]), (full, world.volunteers[1]),
+                                (roomy, world.volunteers[0])):  # fmt: skip
+        sign_up(activity, volunteer, world.alice)
+
+
+def _build_volunteers(community, leader, member, account, by, secret: str) -> tuple[list, list]:
+    """`leader` leads the community's patrol, has an approved record and a certificate, `by`
+    issued; `member` (signed in as `account`) was in it and left, so each form has someone to
+    add, and has a record waiting for review. Other residents have no volunteer file."""
+    from volunteers.hours import certificate_issue, records_decide
+    from volunteers.models import ServiceRecord, Team, TeamMembership, Volunteer
+
+    people = [
+        Volunteer.objects.create(community=community, resident=leader, status="active",
+                                 registered_on=datetime.date(2024, 1, 1), skills=f"{secret}急救",
+                                 notes=f"{secret}志愿者备注"),
+        Volunteer.objects.create(community=community, resident=member, status="active",
+                                 registered_on=datetime.date(2024, 2, 1), account=account),
+    ]  # fmt: skip
+    patrol = Team.objects.create(community=community, kind="service", name=f"{secret}治安巡逻队",
+                                 purpose=f"{secret}夜间巡逻", founded_on=datetime.date(2020, 1, 1),
+                                 charter=f"{secret}章程")  # fmt: skip
+    TeamMembership.objects.create(team=patrol, volunteer=people[0], role="leader",
+                                  joined_on=datetime.date(2024, 3, 1))  # fmt: skip
+    TeamMembership.objects.create(team=patrol, volunteer=people[1],
+                                  joined_on=datetime.date(2024, 3, 1),
+                                  left_on=datetime.date(2025, 6, 30))  # fmt: skip
+    records = [
+        ServiceRecord.objects.create(community=community, volunteer=person, hours=hours,
+                                     served_on=datetime.date(2025, 5, 1),
+                                     description=f"{secret}夜间巡逻")
+        for person, hours in zip(people, (Decimal(3), Decimal("2.5")), strict=True)
+    ]  # fmt: skip
+    records_decide(records[:1], by, approve=True)
+    certificate_issue(people[0], by)
+    return people, [patrol]
 
 
 def _build_party(world: World) -> None:
@@ -481,6 +546,11 @@ def other_scopes(world) -> World:
     set_dues(zhao, world.charlie, fixed_amount=Decimal(5), note=f"{OTHER_SECRET}自愿多交")
     # Someone of charlie's community without a party file, whom a new file may be for.
     ResidentFactory(household=household, full_name=f"钱{OTHER_SECRET}", relation_to_head="child")
+    sun = ResidentFactory(household=household, full_name=f"孙{OTHER_SECRET}",
+                          relation_to_head="child")  # fmt: skip
+    zhao_volunteer = _build_volunteers(
+        world.other_community, resident, sun, None, world.charlie, OTHER_SECRET
+    )[0][0]
     from django.utils import timezone
 
     from partybuild.models import ComplianceExemption
@@ -517,6 +587,12 @@ def other_scopes(world) -> World:
         kind=Kind.COMPLAINT, channel=Channel.PHONE, title=f"{OTHER_SECRET}诉求",
         description=f"{OTHER_SECRET}诉求", by=world.charlie, building=building,
     )  # fmt: skip
+    from volunteers.services import sign_up
+
+    activity = ActivityFactory(community=world.other_community, title=f"{OTHER_SECRET}义诊",
+                               address=f"{OTHER_SECRET}广场", capacity=1)  # fmt: skip
+    # 孙, signed up nowhere, is whom charlie's sign-up form offers.
+    sign_up(activity, zhao_volunteer, world.charlie)
     return world
 
 

@@ -289,3 +289,34 @@ def set_dues(member, by, *, months_ago: int = 2, **fields):
     basis = DuesBasis(member=member, effective_from=month, **fields)
     basis.full_clean()
     return dues_basis_set(basis, by)
+
+
+class VolunteerFactory(DjangoModelFactory):
+    """An active volunteer: a resident of the registry, confirmed."""
+
+    class Meta:
+        model = "volunteers.Volunteer"
+
+    resident = factory.SubFactory(ResidentFactory)
+    community = factory.LazyAttribute(lambda o: o.resident.community)
+    status = "active"
+    registered_on = datetime.date(2024, 1, 1)
+
+
+class ActivityFactory(DjangoModelFactory):
+    """An activity tomorrow evening, two hours long, with ten places."""
+
+    class Meta:
+        model = "volunteers.Activity"
+
+    community = factory.SubFactory(CommunityFactory)
+    title = factory.Sequence(lambda n: f"活动{n}")
+    starts_at = factory.LazyFunction(
+        lambda: (
+            timezone.localtime().replace(hour=19, minute=0, second=0, microsecond=0)
+            + datetime.timedelta(days=1)
+        )
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=2))
+    address = "社区广场"
+    capacity = 10

@@ -1,0 +1,16 @@
+from volunteers.models.activities import Activity, ActivityTemplate, SignUp
+from volunteers.models.people import Team, TeamMembership, Volunteer
+from volunteers.models.records import Certificate, ServiceRecord, StarLevel, StarReached
+
+__all__ = [
+    "Activity",
+    "ActivityTemplate",
+    "Certificate",
+    "ServiceRecord",
+    "SignUp",
+    "StarLevel",
+    "StarReached",
+    "Team",
+    "TeamMembership",
+    "Volunteer",
+]

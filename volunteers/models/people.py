@@ -1,0 +1,193 @@
+"""Volunteers (志愿者注册制度) and the teams and associations they belong to."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from shequ.models import Community, Role, ScopedModel
+from shequ.models.scoping import CHANGE, VIEW
+from shequ.validators import not_in_future
+from volunteers.choices import TeamKind, TeamRole, VolunteerStatus
+
+# Below this age a volunteer registers only with a guardian's consent on record.
+ADULT_AGE = 18
+# Community staff keep volunteers and teams; a volunteer signed in as a resident reads their own
+# rows. Officials read counts, never lists of people.
+ORGANISERS = frozenset({Role.COMMUNITY_STAFF, Role.PARTY_WORKER})
+OWN_ROWS = {VIEW: ORGANISERS | {Role.RESIDENT}, CHANGE: frozenset({Role.COMMUNITY_STAFF})}
+ORGANISERS_ONLY = {VIEW: ORGANISERS, CHANGE: frozenset({Role.COMMUNITY_STAFF})}
+
+
+class Volunteer(ScopedModel):
+    """A registered volunteer: a resident of the registry. Never deleted; one who stops is
+    注销 and keeps their service records."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="volunteers", verbose_name=_("社区")
+    )
+    resident = models.OneToOneField(
+        "residents.Resident", on_delete=models.PROTECT, related_name="volunteer",
+        verbose_name=_("居民"),
+    )  # fmt: skip
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="volunteer", verbose_name=_("登录账户"),
+        help_text=_("志愿者本人的居民账户：登录后可报名活动、查看服务时长和证明。"),
+    )  # fmt: skip
+    status = models.CharField(
+        _("状态"), max_length=20, choices=VolunteerStatus.choices,
+        default=VolunteerStatus.PENDING, editable=False,
+    )  # fmt: skip
+    registered_on = models.DateField(
+        _("注册日期"), default=timezone.localdate, validators=[not_in_future]
+    )
+    skills = models.CharField(
+        _("特长"), max_length=200, blank=True, help_text=_("例如：急救、理发、维修、书法、驾驶。")
+    )
+    guardian_name = models.CharField(_("监护人姓名"), max_length=50, blank=True)
+    guardian_relation = models.CharField(_("与监护人关系"), max_length=20, blank=True)
+    guardian_consented_on = models.DateField(
+        _("监护人同意日期"), null=True, blank=True, validators=[not_in_future],
+        help_text=_("未满 18 周岁的志愿者须经监护人同意。"),
+    )  # fmt: skip
+    show_on_leaderboard = models.BooleanField(
+        _("在服务时长排行中显示姓名"), default=False,
+        help_text=_("不勾选时，排行榜只显示时长，不显示姓名。"),
+    )  # fmt: skip
+    notes = models.TextField(_("备注"), blank=True)
+    history = HistoricalRecords()
+
+    scope_account = "account"
+    scope_roles = OWN_ROWS
+
+    class Meta:
+        verbose_name = _("志愿者")
+        verbose_name_plural = _("志愿者")
+        ordering = ["community_id", "registered_on", "pk"]
+        indexes = [models.Index(fields=["community", "status"], name="volunteer_list")]
+
+    def __str__(self) -> str:
+        return self.resident.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("volunteers:volunteer_detail", args=[self.pk])
+
+    @property
+    def name(self) -> str:
+        return self.resident.name
+
+    def clean(self) -> None:
+        resident = self.resident if self.resident_id else None
+        if resident is None:
+            return
+        errors = {}
+        if self.community_id and resident.community_id != self.community_id:
+            errors["resident"] = _("志愿者须是本社区登记的居民。")
+        birth, day = resident.birth_date, self.registered_on
+        if birth and day and years_between(birth, day) < ADULT_AGE:
+            for name in ("guardian_name", "guardian_relation", "guardian_consented_on"):
+                if not getattr(self, name):
+                    errors[name] = _("未满 18 周岁，须登记监护人及其同意日期。")
+        if errors:
+            raise ValidationError(errors)
+
+
+def years_between(birth: datetime.date, day: datetime.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+class Team(ScopedModel):
+    """志愿服务队 or 协会: the night patrol, the cleaning team, the table-tennis association."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="volunteer_teams",
+        verbose_name=_("社区"),
+    )  # fmt: skip
+    name = models.CharField(_("名称"), max_length=60)
+    kind = models.CharField(_("类型"), max_length=20, choices=TeamKind.choices)
+    purpose = models.TextField(_("宗旨和服务内容"), blank=True)
+    charter = models.TextField(_("章程"), blank=True)
+    founded_on = models.DateField(_("成立日期"), validators=[not_in_future])
+    dissolved_on = models.DateField(_("解散日期"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    scope_roles = {VIEW: ORGANISERS | {Role.RESIDENT}, CHANGE: frozenset({Role.COMMUNITY_STAFF})}
+    # Residents see which teams their community has, to join one; members' names are not here.
+    scope_public_to_residents = True
+
+    class Meta:
+        verbose_name = _("志愿服务队/协会")
+        verbose_name_plural = _("志愿服务队/协会")
+        ordering = ["community_id", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "name"], name="volunteer_team_name_unique_in_community",
+                violation_error_message=_("本社区已有同名的队伍或协会。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=F("founded_on")),
+                name="volunteer_team_dissolved_after_founded",
+                violation_error_message=_("解散日期不能早于成立日期。"),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("volunteers:team_detail", args=[self.pk])
+
+
+class TeamMembership(ScopedModel):
+    """A volunteer in a team from a day to a day, as leader, deputy or member."""
+
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("队伍")
+    )
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("志愿者")
+    )
+    role = models.CharField(
+        _("职务"), max_length=20, choices=TeamRole.choices, default=TeamRole.MEMBER
+    )
+    joined_on = models.DateField(_("加入日期"), default=timezone.localdate)
+    left_on = models.DateField(_("退出日期"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    scope_community = "team__community"
+    scope_account = "volunteer__account"
+    scope_roles = OWN_ROWS
+
+    class Meta:
+        verbose_name = _("队员")
+        verbose_name_plural = _("队员")
+        ordering = ["team_id", "role", "joined_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "volunteer"], condition=Q(left_on__isnull=True),
+                name="volunteer_team_member_once",
+                violation_error_message=_("这位志愿者已在这支队伍中。"),
+            ),
+            models.UniqueConstraint(
+                fields=["team"], condition=Q(left_on__isnull=True, role=TeamRole.LEADER),
+                name="volunteer_team_one_leader",
+                violation_error_message=_("这支队伍已有队长（会长），请先登记原队长退出。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="volunteer_team_left_after_joined",
+                violation_error_message=_("退出日期不能早于加入日期。"),
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.volunteer}"
