@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from residents.privacy import shown_age
+from shequ.models.scoping import CHANGE
 from shequ.tables import Column, ListGroup, Table, as_html, link
 from volunteers.choices import (
     ACTIVE_SIGN_UPS,
@@ -14,9 +15,9 @@ from volunteers.choices import (
     TeamRole,
     VolunteerStatus,
 )
-from volunteers.models import TeamMembership
+from volunteers.models import ServiceRecord, TeamMembership
 
-STATUS_BADGES = {
+VOLUNTEER_BADGES = {
     VolunteerStatus.PENDING: "text-bg-warning",
     VolunteerStatus.LEFT: "text-bg-secondary",
 }
@@ -53,7 +54,7 @@ class VolunteerTable(Table):
         name = link(self.url("volunteers:volunteer_detail", volunteer.pk), volunteer.resident.name)
         if volunteer.status == VolunteerStatus.ACTIVE:
             return name
-        css = STATUS_BADGES[volunteer.status]
+        css = VOLUNTEER_BADGES[volunteer.status]
         status = as_html(self.label(volunteer, "status"))
         return mark_safe(f'{name} <span class="badge {css}">{status}</span>')
 
@@ -117,7 +118,7 @@ class TeamTable(Table):
         return as_html(team.community.name)
 
 
-STATUS_BADGES = {
+RECORD_BADGES = {
     RecordStatus.PENDING: "text-bg-warning",
     RecordStatus.APPROVED: "text-bg-success",
     RecordStatus.DECLINED: "text-bg-secondary",
@@ -139,8 +140,16 @@ class ServiceRecordTable(Table):
     )  # fmt: skip
     empty_text = _("没有符合条件的服务记录。")
 
+    def prepare(self, rows):
+        """The page's records this user may decide and correct (party workers only read them),
+        in one query."""
+        changeable = ServiceRecord.objects.visible_to(self.request.user, CHANGE)
+        self.changeable = set(
+            changeable.filter(pk__in=[row.pk for row in rows]).values_list("pk", flat=True)
+        )
+
     def render_pick(self, record):
-        if record.status != RecordStatus.PENDING:
+        if record.status != RecordStatus.PENDING or record.pk not in self.changeable:
             return ""
         return mark_safe(
             f'<input class="form-check-input" type="checkbox" name="record" value="{record.pk}" '
@@ -157,14 +166,16 @@ class ServiceRecordTable(Table):
         return as_html(record.description)
 
     def render_hours(self, record):
-        text = link(self.url("volunteers:record_correct", record.pk), record.hours)
+        text = str(record.hours)
+        if record.pk in self.changeable:
+            text = link(self.url("volunteers:record_correct", record.pk), record.hours)
         if record.planned_hours is not None and record.planned_hours != record.hours:
             planned = f"{as_html(_('计划'))} {record.planned_hours}"
             text += f'<div class="small text-body-secondary">{planned}</div>'
         return mark_safe(text)
 
     def render_status(self, record):
-        badge = STATUS_BADGES[record.status]
+        badge = RECORD_BADGES[record.status]
         html = f'<span class="badge {badge}">{as_html(self.label(record, "status"))}</span>'
         if record.needs_review:
             html += f' <span class="badge text-bg-danger">{as_html(_("自动签退，需核对"))}</span>'

@@ -85,7 +85,7 @@ def test_a_volunteer_reads_their_own_hours_and_stars_and_nobody_elses(client, wo
     )  # fmt: skip
     client.force_login(account)
     page = _text(client.get(reverse("volunteers:hours_mine")))
-    assert "120" in page and "1 星" in page and "300 小时可达 2 星" in page
+    assert "120" in page and "一星" in page and "300 小时可达二星" in page
     assert "邻居的服务" not in page
     assert client.get(LIST).status_code == 404
 
@@ -122,3 +122,13 @@ def test_the_record_list_costs_the_same_queries_for_one_record_or_forty(client, 
     with CaptureQueriesContext(connection) as many:
         assert "共 41 条" in _text(client.get(LIST))  # with the world's one
     assert len(many) == len(few)
+
+
+def test_a_party_worker_reads_the_records_without_boxes_to_tick_or_hours_to_correct(client, world):
+    record = _records(world, _volunteer(world), 1)[0]
+    client.force_login(world.peggy)
+    page = _text(client.get(LIST))
+    assert "清扫0" in page
+    assert 'name="record"' not in page and "认定所选" not in page
+    assert reverse("volunteers:record_correct", args=[record.pk]) not in page
+    assert client.get(reverse("volunteers:record_correct", args=[record.pk])).status_code == 404

@@ -90,6 +90,11 @@ class ServiceRecord(ScopedModel):
         return f"{self.volunteer} · {self.served_on:%Y-%m-%d} · {self.hours} 小时"
 
 
+def star_name(level: int) -> str:
+    """一星 to 五星, as the certificates and the volunteers say it."""
+    return f"{'一二三四五'[level - 1]}星"
+
+
 class StarLevel(models.Model):
     """一星 to 五星 and the approved hours each needs; the administrator may change them."""
 
@@ -105,7 +110,11 @@ class StarLevel(models.Model):
         ordering = ["level"]
 
     def __str__(self) -> str:
-        return _("%(level)s 星：%(hours)s 小时") % {"level": self.level, "hours": self.hours}
+        return _("%(level)s：%(hours)s 小时") % {"level": self.name, "hours": self.hours}
+
+    @property
+    def name(self) -> str:
+        return star_name(self.level)
 
 
 class StarReached(ScopedModel):
@@ -131,7 +140,11 @@ class StarReached(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.volunteer} · {self.level} 星"
+        return f"{self.volunteer} · {self.name}"
+
+    @property
+    def name(self) -> str:
+        return star_name(self.level)
 
 
 def certificate_code() -> str:
