@@ -135,9 +135,7 @@ def _leave(sign_up: SignUp, now: datetime.datetime) -> ServiceRecord:
     if not sign_up.checked_in_at:
         raise Refused(_("还没有签到，不能签退。"))
     if sign_up.checked_out_at:
-        raise Refused(
-            _("已于 %(at)s 签退。") % {"at": f"{timezone.localtime(sign_up.checked_out_at):%H:%M}"}
-        )
+        raise Refused(_("已经签退过了。"))
     return _check_out(sign_up, max(now, sign_up.checked_in_at), automatic=False)
 
 
