@@ -21,17 +21,14 @@ from volunteers.models import Activity, SignUp
 from volunteers.services import Refused
 from volunteers.views.activities import OrganisersOnly
 
-# The longest code a phone should send: the activity's code is 22 characters.
+# Anything longer than the field holds is not a code; it is cut before it is compared.
 CODE_LENGTH = 32
 
 
 def scan_url(activity: Activity) -> str:
-    query = urlencode({"code": activity.check_in_code})
-    return (
-        settings.SITE_URL
-        + reverse("volunteers:activity_check_in", args=[activity.pk])
-        + (f"?{query}")
-    )
+    """What the QR code encodes: the scan page on the site's address, with the code."""
+    here = reverse("volunteers:activity_check_in", args=[activity.pk])
+    return f"{settings.SITE_URL}{here}?{urlencode({'code': activity.check_in_code})}"
 
 
 def clean_code(raw: str) -> str:
