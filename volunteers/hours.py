@@ -30,6 +30,14 @@ CHECK_IN_EARLY = datetime.timedelta(minutes=30)
 QUARTER_HOUR = Decimal("0.25")
 
 
+def check_in_open(activity: Activity, now: datetime.datetime) -> bool:
+    """From 30 minutes before the start until the end, unless called off: when the pages
+    offer 签到 and 签退."""
+    return not activity.cancelled_at and (
+        activity.starts_at - CHECK_IN_EARLY <= now <= activity.ends_at
+    )
+
+
 def _hours(start: datetime.datetime, end: datetime.datetime) -> Decimal:
     """Between two moments, to the nearest quarter hour, at most a day."""
     hours = Decimal((end - start).total_seconds()) / 3600
@@ -73,16 +81,21 @@ def check_in_by_code(
     activity: Activity, code: str, by: User, *, now: datetime.datetime | None = None
 ) -> SignUp:
     """签到 by the volunteer, scanning the activity's QR code on their phone."""
+    return _check_in(_own_sign_up(activity, code, by), now or timezone.now())
+
+
+def _own_sign_up(activity: Activity, code: str, by: User) -> SignUp:
+    """The confirmed sign-up of the one holding the code, locked."""
     if not code or code != activity.check_in_code:
         raise Refused(_("签到码不对，请重新扫描现场的二维码。"))
     sign_up = (
         SignUp.objects.select_for_update(of=("self",)).select_related("activity")
         .filter(activity=activity, volunteer__account=by, status=SignUpStatus.CONFIRMED)
         .first()
-    )  # fmt: skip
+    ) if by.is_authenticated else None  # fmt: skip
     if sign_up is None:
         raise Refused(_("你没有这个活动的已确认报名，请先报名或联系组织者。"))
-    return _check_in(sign_up, now or timezone.now())
+    return sign_up
 
 
 def _check_out(sign_up: SignUp, at: datetime.datetime, *, automatic: bool) -> ServiceRecord:
@@ -107,11 +120,23 @@ def check_out(sign_up: SignUp, by: User, *, now: datetime.datetime | None = None
         mine.select_for_update(of=("self",)).select_related("activity").first()
         if by.is_authenticated else None
     ) or _staff_sign_up(sign_up, by)  # fmt: skip
-    if not row.checked_in_at:
+    return _leave(row, now)
+
+
+@transaction.atomic
+def check_out_by_code(
+    activity: Activity, code: str, by: User, *, now: datetime.datetime | None = None
+) -> ServiceRecord:
+    """签退 by the volunteer leaving, with the code they checked in by."""
+    return _leave(_own_sign_up(activity, code, by), now or timezone.now())
+
+
+def _leave(sign_up: SignUp, now: datetime.datetime) -> ServiceRecord:
+    if not sign_up.checked_in_at:
         raise Refused(_("还没有签到，不能签退。"))
-    if row.checked_out_at:
+    if sign_up.checked_out_at:
         raise Refused(_("已经签退过了。"))
-    return _check_out(row, max(now, row.checked_in_at), automatic=False)
+    return _check_out(sign_up, max(now, sign_up.checked_in_at), automatic=False)
 
 
 def check_out_the_forgotten(now: datetime.datetime | None = None) -> int:

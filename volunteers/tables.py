@@ -15,6 +15,7 @@ from volunteers.choices import (
     TeamRole,
     VolunteerStatus,
 )
+from volunteers.hours import check_in_open
 from volunteers.models import ServiceRecord, TeamMembership
 
 VOLUNTEER_BADGES = {
@@ -294,6 +295,19 @@ class MySignUpList(ListGroup):
         if sign_up.status in ACTIVE_SIGN_UPS and activity.starts_at > timezone.now():
             label = _("放弃名额") if sign_up.status == SignUpStatus.OFFERED else _("取消报名")
             buttons.append(("volunteers:signup_cancel", "btn-outline-danger", label))
+        if sign_up.checked_in_at:
+            at = f"{timezone.localtime(sign_up.checked_in_at):%H:%M}"
+            detail = as_html(_("已于 %(at)s 签到") % {"at": at})
+        # Under way: the page where they type the code if the QR code will not scan.
+        on_site = ""
+        if (
+            sign_up.status == SignUpStatus.CONFIRMED
+            and not sign_up.checked_out_at
+            and (check_in_open(activity, timezone.now()))
+        ):
+            label = _("签退") if sign_up.checked_in_at else _("签到")
+            on_site = link(self.url("volunteers:activity_check_in", activity.pk), label,
+                           css="btn btn-primary me-2")  # fmt: skip
         forms = "".join(
             f'<form method="post" action="{self.url(name, sign_up.pk)}" class="d-inline">'
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
@@ -310,6 +324,6 @@ class MySignUpList(ListGroup):
             f'<div class="small text-body-secondary">{as_html(when(activity))} · '
             f"{as_html(activity.place)}</div>"
             + (f'<div class="small mt-1">{detail}</div>' if detail else "")
-            + (f'<div class="mt-2">{forms}</div>' if forms else "")
+            + (f'<div class="mt-2">{on_site}{forms}</div>' if forms or on_site else "")
             + "</div>"
         )

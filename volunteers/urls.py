@@ -1,6 +1,6 @@
 from django.urls import path
 
-from volunteers.views import activities, hours, people
+from volunteers.views import activities, check_in, hours, people
 
 app_name = "volunteers"
 
@@ -30,6 +30,24 @@ urlpatterns = [
         "activities/<int:activity_pk>/sign-ups/add/",
         activities.SignUpAddView.as_view(),
         name="signup_add",
+    ),
+    path(
+        "activities/<int:pk>/check-in-code/",
+        check_in.ActivityCheckInCodeView.as_view(),
+        name="activity_check_in_code",
+    ),
+    path(
+        "activities/<int:pk>/check-in/",
+        check_in.ActivityCheckInView.as_view(),
+        name="activity_check_in",
+    ),
+    path(
+        "sign-ups/<int:pk>/check-in/", check_in.SignUpCheckInView.as_view(), name="signup_check_in"
+    ),
+    path(
+        "sign-ups/<int:pk>/check-out/",
+        check_in.SignUpCheckOutView.as_view(),
+        name="signup_check_out",
     ),
     path("sign-ups/mine/", activities.MySignUpsView.as_view(), name="signup_mine"),
     path("sign-ups/<int:pk>/cancel/", activities.SignUpCancelView.as_view(), name="signup_cancel"),

@@ -29,6 +29,7 @@ from volunteers import services
 from volunteers.choices import ACTIVE_SIGN_UPS, HOLDING, SignUpStatus, VolunteerStatus
 from volunteers.filters import ActivityFilterSet
 from volunteers.forms.activities import ActivityCancelForm, ActivityForm, SignUpAddForm
+from volunteers.hours import check_in_open
 from volunteers.models import Activity, SignUp, Volunteer
 from volunteers.models.people import ORGANISERS
 from volunteers.tables import ActivityTable, CalendarList, MySignUpList
@@ -206,6 +207,7 @@ class ActivityDetailView(ObjectDetailView):
         context = {"counts": counts, "now": timezone.now()}
         if access.is_admin or ORGANISERS & access.roles:
             context["roster"] = self.roster(activity)
+            context["check_in_open"] = check_in_open(activity, context["now"])
         volunteer = own_volunteer(user, activity)
         context["volunteer"] = volunteer
         if volunteer is not None:
@@ -225,7 +227,7 @@ class ActivityDetailView(ObjectDetailView):
         rows = (
             SignUp.objects.visible_to(self.request.user)
             .filter(activity=activity)
-            .select_related("volunteer__resident")
+            .select_related("volunteer__resident", "service_record")
             .order_by("pk")
         )
         roster = {"confirmed": [], "offered": [], "waitlisted": [], "ended": []}
