@@ -302,7 +302,7 @@ class _RecordsImport:
                 key = ""
             else:
                 self.seen[same] = row.number
-        if failed:
+        if "id_number" in failed:
             key = ""
         self.lines.append(_Line(row.number, key, values.get("name", ""), values))
 
@@ -324,7 +324,7 @@ class _RecordsImport:
             existing = set(
                 ServiceRecord.objects.filter(
                     volunteer__in=[v.pk for v in volunteers.values()],
-                    served_on__in={line.values["served_on"] for line in self.lines if line.key},
+                    served_on__in={line.values.get("served_on") for line in self.lines} - {None},
                 ).values_list("volunteer_id", "served_on", "description", "hours")
             )
         for line in self.lines:
@@ -344,30 +344,32 @@ class _RecordsImport:
                     row, "姓名",
                     _("姓名与登记不一致：这个证件号码登记的是“%(name)s”。") % {"name": name},
                 )  # fmt: skip
-            served_on = values["served_on"]
+            # A cell that failed has its reason already; the others are still checked.
+            served_on = values.get("served_on")
             if volunteer.status == VolunteerStatus.PENDING:
                 self.error(
                     row, "证件号码",
                     _("%(name)s的志愿者注册尚未确认，请先确认注册再导入。") % {"name": name},
-                )  # fmt: skip
-            elif served_on < volunteer.registered_on:
-                self.error(
-                    row, "服务日期",
-                    _("服务日期早于%(name)s的注册日期 %(day)s。")
-                    % {"name": name, "day": f"{volunteer.registered_on:%Y-%m-%d}"},
                 )  # fmt: skip
             elif volunteer.pk in left_on and left_on[volunteer.pk] is None:
                 self.error(
                     row, "证件号码",
                     _("%(name)s的志愿者注册未通过，不是在册志愿者。") % {"name": name},
                 )  # fmt: skip
-            elif volunteer.pk in left_on and served_on > left_on[volunteer.pk]:
+            elif served_on and served_on < volunteer.registered_on:
+                self.error(
+                    row, "服务日期",
+                    _("服务日期早于%(name)s的注册日期 %(day)s。")
+                    % {"name": name, "day": f"{volunteer.registered_on:%Y-%m-%d}"},
+                )  # fmt: skip
+            elif served_on and volunteer.pk in left_on and served_on > left_on[volunteer.pk]:
                 self.error(
                     row, "服务日期",
                     _("%(name)s已于 %(day)s 注销，不能导入注销之后的服务。")
                     % {"name": name, "day": f"{left_on[volunteer.pk]:%Y-%m-%d}"},
                 )  # fmt: skip
-            if (volunteer.pk, served_on, values["description"], values["hours"]) in existing:
+            same = (volunteer.pk, served_on, values.get("description"), values.get("hours"))
+            if same in existing:
                 self.error(
                     row, "",
                     _("%(name)s已有这条服务记录（同一日期、内容和时长），可能已经导入过。")
