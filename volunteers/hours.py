@@ -315,6 +315,8 @@ class _RecordsImport:
             Volunteer.objects.visible_to(self.user, CHANGE)
             .filter(community=self.community, resident__id_number_hash__in=keys)
             .select_related("resident")
+            .select_for_update(of=("self",))
+            .order_by("pk")
         )
         volunteers = {volunteer.resident.id_number_hash: volunteer for volunteer in found}
         left = [v.pk for v in volunteers.values() if v.status == VolunteerStatus.LEFT]
@@ -388,18 +390,16 @@ def records_import(*, user: User, community: Community, file: IO[bytes]) -> Reco
     """
     if not communities_for_import(user, ServiceRecord).filter(pk=community.pk).exists():
         raise PermissionDenied
+    rows = IMPORT_SHEET.read(file)
     check = _RecordsImport(user=user, community=community)
-    for row in IMPORT_SHEET.read(file):
+    for row in rows:
         check.add(row)
-    check.check_volunteers()
-    if check.errors:
-        return RecordsImported(errors=sorted(check.errors, key=lambda error: error.row))
-    now = timezone.now()
-    reason = _("导入历史服务记录")
     with transaction.atomic():
-        # The volunteers' rows are locked so a 注销 or a decision meanwhile waits for the import.
-        ids = sorted({line.values["volunteer"].pk for line in check.lines})
-        list(Volunteer.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+        # The volunteers are locked as they are checked, so a 注销 meanwhile waits for the import.
+        check.check_volunteers()
+        if check.errors:
+            return RecordsImported(errors=sorted(check.errors, key=lambda error: error.row))
+        now = timezone.now()
         records = [
             ServiceRecord(
                 community=community, volunteer=line.values["volunteer"],
@@ -410,7 +410,8 @@ def records_import(*, user: User, community: Community, file: IO[bytes]) -> Reco
             for line in check.lines
         ]  # fmt: skip
         created = bulk_create_with_history(
-            records, ServiceRecord, default_user=user, default_change_reason=reason
+            records, ServiceRecord, default_user=user, default_change_reason=_("导入历史服务记录")
         )
+        ids = {record.volunteer_id for record in created}
         stars_recount(ids)
     return RecordsImported(records=len(created), volunteers=len(ids))

@@ -117,7 +117,7 @@ class TeamTable(Table):
         return as_html(team.community.name)
 
 
-STATUS_BADGES = {
+RECORD_BADGES = {
     RecordStatus.PENDING: "text-bg-warning",
     RecordStatus.APPROVED: "text-bg-success",
     RecordStatus.DECLINED: "text-bg-secondary",
@@ -164,7 +164,7 @@ class ServiceRecordTable(Table):
         return mark_safe(text)
 
     def render_status(self, record):
-        badge = STATUS_BADGES[record.status]
+        badge = RECORD_BADGES[record.status]
         html = f'<span class="badge {badge}">{as_html(self.label(record, "status"))}</span>'
         if record.needs_review:
             html += f' <span class="badge text-bg-danger">{as_html(_("自动签退，需核对"))}</span>'

@@ -81,6 +81,10 @@ def test_the_roster_is_the_filtered_list_with_numbers_masked_hours_and_stars(cli
     assert [row[0] for row in _rows(client.get(ROSTER, {"team": world.teams[0].pk}))[1:]] == [
         leader.name
     ]
+    # One who left is on the list with a badge, and in the file as 已注销.
+    volunteer_leave(member, world.alice, day=datetime.date(2025, 7, 1))
+    assert "已注销" in client.get(reverse("volunteers:volunteer_list")).content.decode()
+    assert {row[0]: row[6] for row in _rows(client.get(ROSTER))[1:]}[member.name] == "已注销"
 
 
 def test_the_hours_file_is_the_filtered_records_with_who_decided(client, world):
