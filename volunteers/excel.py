@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, IntegerField, Max, OuterRef, QuerySet, Subquery, Sum
@@ -147,7 +147,7 @@ def hours_workbook(access: Access, records: QuerySet[ServiceRecord]) -> bytes:
     return workbook_bytes(workbook)
 
 
-_HOURS_TEXT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:小时|个小时|h|H|时)?")
+_HOURS_TEXT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(?:个?小时|h|H)?")
 
 
 def parse_hours(value: object) -> Decimal:
@@ -164,16 +164,13 @@ def parse_hours(value: object) -> Decimal:
             raise ValidationError(
                 _("“%(value)s”不是小时数，应填写数字，例如 2 或 1.5。") % {"value": text[:20]}
             )
-        try:
-            hours = Decimal(match.group(1))
-        except InvalidOperation:
-            raise ValidationError(_("应填写小时数，例如 2 或 1.5。")) from None
-    if hours.as_tuple().exponent < -2 and hours != hours.quantize(Decimal("0.01")):
-        raise ValidationError(_("最多保留两位小数（%(value)s）。") % {"value": value})
-    if not Decimal(0) < hours <= MAX_HOURS:
+        hours = Decimal(match.group(1))
+    if not (hours.is_finite() and Decimal(0) < hours <= MAX_HOURS):
         raise ValidationError(
             _("须大于 0，且不超过 24 小时（填了 %(value)s）。") % {"value": value}
         )
+    if hours != hours.quantize(Decimal("0.01")):
+        raise ValidationError(_("最多保留两位小数（%(value)s）。") % {"value": value})
     return hours.quantize(Decimal("0.01"))
 
 
