@@ -3,18 +3,27 @@ certificates: one function per step, each in one transaction."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import IO
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
-from shequ.models import User
+from shequ.excel import RowError, SheetRow, communities_for_import
+from shequ.id_numbers import parse_id_number
+from shequ.models import Community, User
 from shequ.models.scoping import CHANGE
+from shequ.personal_data import lookup_hash
 from volunteers.choices import RecordStatus, SignUpStatus, VolunteerStatus
+from volunteers.excel import IMPORT_SHEET
 from volunteers.models import Activity, SignUp, Volunteer
 from volunteers.models.records import (
     MAX_HOURS,
@@ -247,3 +256,187 @@ def certificate_issue(
         volunteer=row, issued_at=now or timezone.now(), issued_by=by, hours=totals["hours"],
         records=totals["records"], first_served_on=totals["first"], last_served_on=totals["last"],
     )  # fmt: skip
+
+
+@dataclass
+class RecordsImported:
+    errors: list[RowError] = field(default_factory=list)
+    records: int = 0
+    volunteers: int = 0
+
+
+@dataclass
+class _Line:
+    number: int
+    key: str  # the ID number's lookup hash; empty when the number could not be read
+    name: str
+    values: dict
+
+
+def _left_on(volunteer_ids: list[int]) -> dict[int, datetime.date | None]:
+    """The day each 注销 volunteer's file was first saved as left, from its history (the file
+    keeps no such day); None for a registration declined, never in the register."""
+    days = (
+        Volunteer.history.filter(id__in=volunteer_ids)
+        .values("id", "status")
+        .annotate(first=Min("history_date"))
+        .order_by()
+    )
+    left, served = {}, set()
+    for row in days:
+        if row["status"] == VolunteerStatus.LEFT:
+            left[row["id"]] = timezone.localdate(row["first"])
+        elif row["status"] == VolunteerStatus.ACTIVE:
+            served.add(row["id"])
+    return {pk: day if pk in served else None for pk, day in left.items()}
+
+
+class _RecordsImport:
+    """Checks every row of a 历史服务记录导入表 against the file and the community's volunteers,
+    loaded in one query for the whole file, and the records they already have."""
+
+    def __init__(self, *, user: User, community: Community) -> None:
+        self.user, self.community = user, community
+        self.today = timezone.localdate()
+        self.errors: list[RowError] = []
+        self.lines: list[_Line] = []
+        self.seen: dict[tuple, int] = {}  # a row's contents → the first row with them
+
+    def error(self, row: int, column: str, message: str) -> None:
+        self.errors.append(RowError(row, message, column))
+
+    def add(self, row: SheetRow) -> None:
+        values, failed = IMPORT_SHEET.values(row, self.errors)
+        served_on = values.get("served_on")
+        if served_on and served_on > self.today:
+            self.error(row.number, "服务日期", _("服务日期不能晚于今天。"))
+            failed.add("served_on")
+        key = ""
+        if number := values.get("id_number"):
+            with contextlib.suppress(ValidationError):
+                number = parse_id_number(number).number
+            key = lookup_hash(number)
+        if key and not failed & {"served_on", "description", "hours"}:
+            same = (key, served_on, values["description"], values["hours"])
+            if same in self.seen:
+                self.error(
+                    row.number, "",
+                    _("与第 %(first)s 行重复（同一志愿者、日期、内容和时长）。")
+                    % {"first": self.seen[same]},
+                )  # fmt: skip
+                key = ""
+            else:
+                self.seen[same] = row.number
+        if "id_number" in failed:
+            key = ""
+        self.lines.append(_Line(row.number, key, values.get("name", ""), values))
+
+    def check_volunteers(self) -> None:
+        """Each row's volunteer, found by ID number among the community's volunteers in one
+        query: confirmed, of the row's name, registered by the day served and not yet left;
+        and a record the volunteer already has is not brought in twice."""
+        keys = {line.key for line in self.lines if line.key}
+        found = (
+            Volunteer.objects.visible_to(self.user, CHANGE)
+            .filter(community=self.community, resident__id_number_hash__in=keys)
+            .select_related("resident")
+            .select_for_update(of=("self",))
+            .order_by("pk")
+        )
+        volunteers = {volunteer.resident.id_number_hash: volunteer for volunteer in found}
+        left = [v.pk for v in volunteers.values() if v.status == VolunteerStatus.LEFT]
+        left_on = _left_on(left) if left else {}
+        existing = set()
+        if volunteers:
+            existing = set(
+                ServiceRecord.objects.filter(
+                    volunteer__in=[v.pk for v in volunteers.values()],
+                    served_on__in={line.values.get("served_on") for line in self.lines} - {None},
+                ).values_list("volunteer_id", "served_on", "description", "hours")
+            )
+        for line in self.lines:
+            if not line.key:
+                continue
+            row, values = line.number, line.values
+            volunteer = volunteers.get(line.key)
+            if volunteer is None:
+                self.error(
+                    row, "证件号码",
+                    _("本社区的志愿者中没有这个证件号码，请先在“志愿者”中登记注册。"),
+                )  # fmt: skip
+                continue
+            name = volunteer.resident.name
+            if line.name and line.name != name:
+                self.error(
+                    row, "姓名",
+                    _("姓名与登记不一致：这个证件号码登记的是“%(name)s”。") % {"name": name},
+                )  # fmt: skip
+            # A cell that failed has its reason already; the others are still checked.
+            served_on = values.get("served_on")
+            if volunteer.status == VolunteerStatus.PENDING:
+                self.error(
+                    row, "证件号码",
+                    _("%(name)s的志愿者注册尚未确认，请先确认注册再导入。") % {"name": name},
+                )  # fmt: skip
+            elif volunteer.pk in left_on and left_on[volunteer.pk] is None:
+                self.error(
+                    row, "证件号码",
+                    _("%(name)s的志愿者注册未通过，不是在册志愿者。") % {"name": name},
+                )  # fmt: skip
+            elif served_on and served_on < volunteer.registered_on:
+                self.error(
+                    row, "服务日期",
+                    _("服务日期早于%(name)s的注册日期 %(day)s。")
+                    % {"name": name, "day": f"{volunteer.registered_on:%Y-%m-%d}"},
+                )  # fmt: skip
+            elif served_on and volunteer.pk in left_on and served_on > left_on[volunteer.pk]:
+                self.error(
+                    row, "服务日期",
+                    _("%(name)s已于 %(day)s 注销，不能导入注销之后的服务。")
+                    % {"name": name, "day": f"{left_on[volunteer.pk]:%Y-%m-%d}"},
+                )  # fmt: skip
+            same = (volunteer.pk, served_on, values.get("description"), values.get("hours"))
+            if same in existing:
+                self.error(
+                    row, "",
+                    _("%(name)s已有这条服务记录（同一日期、内容和时长），可能已经导入过。")
+                    % {"name": name},
+                )  # fmt: skip
+            line.values["volunteer"] = volunteer
+
+
+def records_import(*, user: User, community: Community, file: IO[bytes]) -> RecordsImported:
+    """Bring a filled-in 历史服务记录导入表 into a community: a record for every row, or none.
+
+    The rows were verified on paper before they were typed, so they come in approved, decided
+    by the importer, and the volunteers' stars are recounted. Raises ImportFileError when the
+    file itself cannot be read; otherwise returns every row's errors with nothing saved, or
+    the counts saved.
+    """
+    if not communities_for_import(user, ServiceRecord).filter(pk=community.pk).exists():
+        raise PermissionDenied
+    rows = IMPORT_SHEET.read(file)
+    check = _RecordsImport(user=user, community=community)
+    for row in rows:
+        check.add(row)
+    with transaction.atomic():
+        # The volunteers are locked as they are checked, so a 注销 meanwhile waits for the import.
+        check.check_volunteers()
+        if check.errors:
+            return RecordsImported(errors=sorted(check.errors, key=lambda error: error.row))
+        now = timezone.now()
+        records = [
+            ServiceRecord(
+                community=community, volunteer=line.values["volunteer"],
+                served_on=line.values["served_on"], description=line.values["description"],
+                hours=line.values["hours"], status=RecordStatus.APPROVED, decided_by=user,
+                decided_at=now, note=line.values.get("note", ""),
+            )
+            for line in check.lines
+        ]  # fmt: skip
+        created = bulk_create_with_history(
+            records, ServiceRecord, default_user=user, default_change_reason=_("导入历史服务记录")
+        )
+        ids = {record.volunteer_id for record in created}
+        stars_recount(ids)
+    return RecordsImported(records=len(created), volunteers=len(ids))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from volunteers.views import activities, check_in, hours, people
+from volunteers.views import activities, check_in, excel, hours, people
 
 app_name = "volunteers"
 
@@ -55,6 +55,13 @@ urlpatterns = [
         "sign-ups/<int:pk>/confirm/", activities.SignUpConfirmView.as_view(), name="signup_confirm"
     ),
     path("records/", hours.ServiceRecordListView.as_view(), name="record_list"),
+    path("records/export/", excel.RecordExportView.as_view(), name="record_export"),
+    path("records/import/", excel.RecordImportView.as_view(), name="record_import"),
+    path(
+        "records/import/template/",
+        excel.RecordImportTemplateView.as_view(),
+        name="record_import_template",
+    ),
     path("records/decide/", hours.RecordsDecideView.as_view(), name="records_decide"),
     path("records/<int:pk>/correct/", hours.RecordCorrectView.as_view(), name="record_correct"),
     path("hours/mine/", hours.MyHoursView.as_view(), name="hours_mine"),
@@ -68,6 +75,7 @@ urlpatterns = [
     ),
     path("verify/", hours.CertificateVerifyView.as_view(), name="certificate_verify"),
     path("", people.VolunteerListView.as_view(), name="volunteer_list"),
+    path("export/", excel.VolunteerExportView.as_view(), name="volunteer_export"),
     path("add/", people.VolunteerCreateView.as_view(), name="volunteer_add"),
     path("mine/", people.OwnVolunteerView.as_view(), name="volunteer_own"),
     path("<int:pk>/", people.VolunteerDetailView.as_view(), name="volunteer_detail"),

@@ -80,6 +80,7 @@ class VolunteerListView(OrganisersOnly, ObjectListView):
     }
     add_url_name = "volunteers:volunteer_add"
     table_class = VolunteerTable
+    template_name = "volunteers/volunteer_list.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(search_placeholder=_("姓名、拼音首字母"), **kwargs)
