@@ -132,8 +132,12 @@ class Team(ScopedModel):
     purpose = models.TextField(_("宗旨和服务内容"), blank=True)
     charter = models.TextField(_("章程"), blank=True)
     # A scanned or typed charter as the association adopted it: served only by a view that
-    # checks the viewer reaches the team, never from a media URL.
-    charter_file = models.FileField(_("章程文件"), upload_to=charter_path, blank=True)
+    # checks the viewer reaches the team, never from a media URL. Not editable: the team form
+    # takes an upload through its own checks, and neither the admin nor the history shows the
+    # stored path (the history shows the name).
+    charter_file = models.FileField(
+        _("章程文件"), upload_to=charter_path, blank=True, editable=False
+    )
     charter_file_name = models.CharField(_("章程文件名"), max_length=100, blank=True)
     founded_on = models.DateField(_("成立日期"), validators=[not_in_future])
     dissolved_on = models.DateField(_("解散日期"), null=True, blank=True)
@@ -226,7 +230,9 @@ class TeamMeeting(ScopedModel):
     attendees = models.ManyToManyField(
         Volunteer, related_name="team_meetings", verbose_name=_("参加队员")
     )
-    sign_in_sheet = models.FileField(_("签到表"), upload_to=sign_in_sheet_path, blank=True)
+    sign_in_sheet = models.FileField(
+        _("签到表"), upload_to=sign_in_sheet_path, blank=True, editable=False
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
         verbose_name=_("登记人"),
