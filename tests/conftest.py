@@ -192,7 +192,26 @@ def _build_volunteers(community, leader, member, account, by, secret: str) -> tu
     ]  # fmt: skip
     records_decide(records[:1], by, approve=True)
     certificate_issue(people[0], by)
+    _team_records(patrol, people[0], by, secret)
     return people, [patrol]
+
+
+def _team_records(patrol, leader, by, secret: str) -> None:
+    """The patrol's charter as a file and a meeting the leader came to, its sign-in sheet
+    photographed: what the charter and meeting pages serve."""
+    from django.core.files.base import ContentFile
+
+    from volunteers.models import TeamMeeting
+    from volunteers.services import team_meeting_save
+
+    patrol.charter_file = ContentFile(b"%PDF-1.4 charter", name="charter.pdf")
+    patrol.charter_file_name = f"{secret}章程.pdf"
+    patrol.save()
+    meeting = TeamMeeting(team=patrol, date=datetime.date(2025, 3, 1), topic=f"{secret}队务会",
+                          place=f"{secret}活动室", minutes=f"{secret}会议纪要",
+                          recorded_by=by)  # fmt: skip
+    team_meeting_save(meeting, by=by, attendees=[leader],
+                      sheet=ContentFile(png_bytes(), name="sheet.png"))  # fmt: skip
 
 
 def _build_party(world: World) -> None:

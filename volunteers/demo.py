@@ -1,9 +1,9 @@
 """Demo volunteers for the demo communities with staff accounts: a dozen volunteers (the demo
 resident's own file among them, the same person as their party file), one registration awaiting
-confirmation and one 注销, the night patrol with its leader and members, and the table-tennis
-association with its charter. In the first two, activities: one held last week, a full clean-up
-with the demo resident on its waitlist, a visit offering them a freed place, and a night patrol
-across midnight."""
+confirmation and one 注销, the night patrol with its leader, members and two meetings, and the
+table-tennis association with its charter. In the first two, activities: one held last week, a
+full clean-up with the demo resident on its waitlist, a visit offering them a freed place, and a
+night patrol across midnight."""
 
 from __future__ import annotations
 
@@ -25,9 +25,16 @@ from volunteers.hours import (
     check_out_the_forgotten,
     records_decide,
 )
-from volunteers.models import Activity, ServiceRecord, Team, TeamMembership, Volunteer
-from volunteers.models.people import ADULT_AGE, years_between
-from volunteers.services import sign_up, sign_up_cancel
+from volunteers.models import (
+    Activity,
+    ServiceRecord,
+    Team,
+    TeamMeeting,
+    TeamMembership,
+    Volunteer,
+)
+from volunteers.models.people import ADULT_AGE, members_on, years_between
+from volunteers.services import sign_up, sign_up_cancel, team_meeting_save
 
 SKILLS = ["急救", "理发", "家电维修", "书法", "驾驶", "心理疏导", "法律咨询", "摄影"]
 CHARTER = """第一条 本会名称为{community}乒乓球协会，是社区居民自愿组成的群众性体育组织。
@@ -107,6 +114,29 @@ def _seed_people(district: District) -> None:
         if left:
             left.left_on = today - datetime.timedelta(days=10)
             left.save()
+        _patrol_meetings(community, patrol, today)
+
+
+def _patrol_meetings(community: Community, patrol: Team, today: datetime.date) -> None:
+    """Two meetings of the patrol, recorded by the community's staff: the one before a member
+    left has them on its list, the one after not."""
+    keeper = User.objects.filter(
+        role_assignments__community=community, role_assignments__role=Role.COMMUNITY_STAFF
+    ).first()
+    if keeper is None:
+        return
+    meetings = [
+        (40, "季度队务会：调整夜间巡逻班次", "社区党群服务中心二楼会议室",
+         "队长通报上季度巡逻情况：发现并报告隐患 6 处，均已处理。\n"
+         "议定：入冬后巡逻提前到 18:30 开始；车棚充电口每晚必查。"),
+        (5, "消防安全培训", "社区广场",
+         "请街道消防站讲解灭火器和消火栓的使用，全体队员现场演练。"),
+    ]  # fmt: skip
+    for days, topic, place, minutes in meetings:
+        day = today - datetime.timedelta(days=days)
+        meeting = TeamMeeting(team=patrol, date=day, topic=topic, place=place, minutes=minutes,
+                              recorded_by=keeper)  # fmt: skip
+        team_meeting_save(meeting, by=keeper, attendees=list(members_on(patrol, day)), sheet=None)
 
 
 # Enough people to fill the clean-up and leave two waiting.

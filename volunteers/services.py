@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +23,17 @@ from shequ import outbox, personal_data
 from shequ.models import OutboxMessage, Role, User
 from shequ.models.scoping import CHANGE, scope_of
 from volunteers.choices import ACTIVE_SIGN_UPS, HOLDING, SignUpStatus, VolunteerStatus
-from volunteers.models import Activity, ActivityTemplate, SignUp, TeamMembership, Volunteer
+from volunteers.models import (
+    Activity,
+    ActivityTemplate,
+    SignUp,
+    Team,
+    TeamMeeting,
+    TeamMembership,
+    Volunteer,
+)
 from volunteers.models.activities import OVERLAP_GRACE
+from volunteers.models.people import members_on
 
 
 class Refused(ValidationError):
@@ -479,3 +489,31 @@ def team_member_leave(
     membership._change_reason = _("退出队伍")
     membership.save()
     return membership
+
+
+@transaction.atomic
+def team_meeting_save(
+    meeting: TeamMeeting, *, by: User, attendees: list[Volunteer], sheet: ContentFile | None
+) -> TeamMeeting:
+    """A team's meeting recorded or corrected by its organisers, under the team's lock so two
+    of them saving at once run one after the other. Those who came must be members on the
+    meeting's date, whatever the form offered. A new sheet replaces the old one, whose name
+    stays in the history; a meeting is never deleted."""
+    team = Team.objects.visible_to(by).select_for_update().filter(pk=meeting.team_id).first()
+    if team is None:
+        raise Refused(_("无权登记这支队伍的会议记录。"))
+    wanted = {volunteer.pk for volunteer in attendees}
+    if not wanted:
+        raise Refused({"attendees": [_("请选择参加的队员。")]})
+    members = members_on(team, meeting.date).filter(pk__in=wanted).values_list("pk", flat=True)
+    if wanted - set(members):
+        raise Refused({"attendees": [_("只能选择会议当天在这支队伍中的队员。")]})
+    if sheet is not None:
+        meeting.sign_in_sheet = sheet
+    meeting.full_clean(exclude=["sign_in_sheet"])
+    meeting.save()
+    # A resident sees the team but may not keep its records: nothing they send is saved.
+    if not TeamMeeting.objects.visible_to(by, CHANGE).filter(pk=meeting.pk).exists():
+        raise Refused(_("无权登记这支队伍的会议记录。"))
+    meeting.attendees.set(sorted(wanted))
+    return meeting

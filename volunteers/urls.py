@@ -87,6 +87,27 @@ urlpatterns = [
     path("teams/add/", people.TeamCreateView.as_view(), name="team_add"),
     path("teams/<int:pk>/", people.TeamDetailView.as_view(), name="team_detail"),
     path("teams/<int:pk>/edit/", people.TeamUpdateView.as_view(), name="team_edit"),
+    path("teams/<int:pk>/charter/", people.TeamCharterView.as_view(), name="team_charter"),
+    path(
+        "teams/<int:team_pk>/meetings/add/",
+        people.TeamMeetingCreateView.as_view(),
+        name="teammeeting_add",
+    ),
+    path(
+        "teams/meetings/<int:pk>/",
+        people.TeamMeetingDetailView.as_view(),
+        name="teammeeting_detail",
+    ),
+    path(
+        "teams/meetings/<int:pk>/edit/",
+        people.TeamMeetingUpdateView.as_view(),
+        name="teammeeting_edit",
+    ),
+    path(
+        "teams/meetings/<int:pk>/sheet/",
+        people.TeamMeetingSheetView.as_view(),
+        name="teammeeting_sheet",
+    ),
     path(
         "teams/<int:team_pk>/members/add/",
         people.TeamMembershipCreateView.as_view(),

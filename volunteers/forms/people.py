@@ -12,7 +12,9 @@ from shequ.models import Community, Role, User
 from shequ.validators import not_in_future
 from shequ.widgets import SearchSelect
 from volunteers.choices import VolunteerStatus
-from volunteers.models import Team, TeamMembership, Volunteer
+from volunteers.forms.files import charter_field, sign_in_sheet_field
+from volunteers.models import Team, TeamMeeting, TeamMembership, Volunteer
+from volunteers.models.people import members_on
 
 RESIDENT_PICKER = SearchSelect("residents:resident_search", placeholder=_("输入姓名或拼音首字母"))
 NOTE = forms.Textarea(attrs={"rows": 2})
@@ -116,10 +118,14 @@ class TeamForm(ScopedModelForm):
     keeps several."""
 
     community = forms.ModelChoiceField(label=_("社区"), queryset=Community.objects.all())
+    charter_upload = charter_field()
 
     class Meta:
         model = Team
-        fields = ["community", "kind", "name", "purpose", "charter", "founded_on", "dissolved_on"]
+        fields = [
+            "community", "kind", "name", "purpose", "charter", "charter_upload", "founded_on",
+            "dissolved_on",
+        ]  # fmt: skip
         widgets = {
             "founded_on": DATE_INPUT,
             "dissolved_on": DATE_INPUT,
@@ -142,6 +148,8 @@ class TeamForm(ScopedModelForm):
         cleaned = super().clean()
         if cleaned.get("community") is not None:
             self.instance.community = cleaned["community"]
+        if upload := cleaned.get("charter_upload"):
+            self.instance.charter_file, self.instance.charter_file_name = upload
         return cleaned
 
 
@@ -187,3 +195,61 @@ class MemberLeaveForm(StepForm):
         label=_("退出日期"), widget=DATE_INPUT, validators=[not_in_future],
         initial=timezone.localdate,
     )  # fmt: skip
+
+
+class TeamMeetingForm(ScopedModelForm):
+    """A meeting or activity of a team: those who came are picked among the team's members on
+    its date, as typed (the list follows the date as it changes)."""
+
+    sheet_upload = sign_in_sheet_field()
+
+    class Meta:
+        model = TeamMeeting
+        fields = ["date", "topic", "place", "minutes", "attendees", "sheet_upload"]
+        widgets = {
+            "date": DATE_INPUT,
+            "minutes": forms.Textarea(attrs={"rows": 6}),
+            "attendees": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, team: Team, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.team = team
+        if self.instance.pk is None:
+            self.instance.recorded_by = self.user
+        field = self.fields["attendees"]
+        day = self._day()
+        field.queryset = (
+            field.queryset.filter(pk__in=members_on(team, day).values("pk"))
+            .select_related("resident")
+            .order_by("resident__name_initials", "pk")
+            if day
+            else field.queryset.none()
+        )
+        field.label_from_instance = lambda volunteer: volunteer.resident.name
+        field.error_messages["invalid_choice"] = _("只能选择会议当天在这支队伍中的队员。")
+        field.error_messages["required"] = _("请选择参加的队员。")
+
+    def visible_fields(self):
+        """The meeting's own fields; those who came are laid out apart, to follow the date."""
+        return [field for field in super().visible_fields() if field.name != "attendees"]
+
+    def _day(self):
+        """The date the members are listed for: as typed, or as given; none if not a date."""
+        if self.is_bound:
+            value = self["date"].value()
+        else:
+            value = self.get_initial_for_field(self.fields["date"], "date")
+        try:
+            return self.fields["date"].to_python(value)
+        except forms.ValidationError:
+            return None
+
+    def save(self, commit: bool = True) -> TeamMeeting:
+        from volunteers.services import team_meeting_save
+
+        sheet = self.cleaned_data.get("sheet_upload")
+        return team_meeting_save(
+            self.instance, by=self.user, attendees=list(self.cleaned_data["attendees"]),
+            sheet=sheet[0] if sheet else None,
+        )  # fmt: skip

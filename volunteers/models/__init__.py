@@ -1,5 +1,5 @@
 from volunteers.models.activities import Activity, ActivityTemplate, SignUp
-from volunteers.models.people import Team, TeamMembership, Volunteer
+from volunteers.models.people import Team, TeamMeeting, TeamMembership, Volunteer
 from volunteers.models.records import Certificate, ServiceRecord, StarLevel, StarReached
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "StarLevel",
     "StarReached",
     "Team",
+    "TeamMeeting",
     "TeamMembership",
     "Volunteer",
 ]

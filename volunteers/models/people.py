@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -105,6 +106,20 @@ def years_between(birth: datetime.date, day: datetime.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def _stored_path(folder: str, filename: str) -> str:
+    """A random name under the month: the name typed (a person's, a secret) is not on disk."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"volunteers/{folder}/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+def charter_path(team: Team, filename: str) -> str:
+    return _stored_path("charters", filename)
+
+
+def sign_in_sheet_path(meeting: TeamMeeting, filename: str) -> str:
+    return _stored_path("meetings", filename)
+
+
 class Team(ScopedModel):
     """志愿服务队 or 协会: the night patrol, the cleaning team, the table-tennis association."""
 
@@ -116,6 +131,14 @@ class Team(ScopedModel):
     kind = models.CharField(_("类型"), max_length=20, choices=TeamKind.choices)
     purpose = models.TextField(_("宗旨和服务内容"), blank=True)
     charter = models.TextField(_("章程"), blank=True)
+    # A scanned or typed charter as the association adopted it: served only by a view that
+    # checks the viewer reaches the team, never from a media URL. Not editable: the team form
+    # takes an upload through its own checks, and neither the admin nor the history shows the
+    # stored path (the history shows the name).
+    charter_file = models.FileField(
+        _("章程文件"), upload_to=charter_path, blank=True, editable=False
+    )
+    charter_file_name = models.CharField(_("章程文件名"), max_length=100, blank=True)
     founded_on = models.DateField(_("成立日期"), validators=[not_in_future])
     dissolved_on = models.DateField(_("解散日期"), null=True, blank=True)
     history = HistoricalRecords()
@@ -191,3 +214,68 @@ class TeamMembership(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.team} · {self.volunteer}"
+
+
+class TeamMeeting(ScopedModel):
+    """会议/活动记录 of a team: a meeting or a day's activity, with its minutes, the members who
+    came and the photo or scan of the sign-in sheet. Kept by the organisers; never deleted."""
+
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("队伍")
+    )
+    date = models.DateField(_("日期"), validators=[not_in_future])
+    topic = models.CharField(_("主题"), max_length=200)
+    place = models.CharField(_("地点"), max_length=100, blank=True)
+    minutes = models.TextField(_("纪要"), blank=True)
+    attendees = models.ManyToManyField(
+        Volunteer, related_name="team_meetings", verbose_name=_("参加队员")
+    )
+    sign_in_sheet = models.FileField(
+        _("签到表"), upload_to=sign_in_sheet_path, blank=True, editable=False
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("登记人"),
+    )  # fmt: skip
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=["attendees"])
+
+    scope_community = "team__community"
+    # Minutes and attendance name people: the organisers' records, never shown to residents.
+    scope_roles = {VIEW: ORGANISERS, CHANGE: ORGANISERS}
+
+    class Meta:
+        verbose_name = _("队伍会议/活动记录")
+        verbose_name_plural = _("队伍会议/活动记录")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["team", "date"], name="team_meeting_by_team")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.topic}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("volunteers:teammeeting_detail", args=[self.pk])
+
+    @property
+    def sheet_is_image(self) -> bool:
+        return self.sign_in_sheet.name.rsplit(".", 1)[-1].lower() in ("jpg", "png", "webp")
+
+    def clean(self) -> None:
+        team = self.team if self.team_id else None
+        if team is None or self.date is None:
+            return
+        if self.date < team.founded_on:
+            raise ValidationError({"date": _("%(team)s成立于 %(day)s，记录不能早于这一天。") % {
+                "team": team.name, "day": f"{team.founded_on:%Y-%m-%d}"}})  # fmt: skip
+        if team.dissolved_on and self.date > team.dissolved_on:
+            raise ValidationError({"date": _("%(team)s已于 %(day)s 解散。") % {
+                "team": team.name, "day": f"{team.dissolved_on:%Y-%m-%d}"}})  # fmt: skip
+
+
+def members_on(team: Team, day: datetime.date):
+    """The team's volunteers on a day: joined by then and not left before it."""
+    return Volunteer.objects.filter(
+        Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gte=day),
+        memberships__team=team,
+        memberships__joined_on__lte=day,
+    ).distinct()

@@ -5,17 +5,20 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import FormView
 
 from residents.models import Resident
 from residents.presenters import history_rows
 from shequ.access import Access
+from shequ.images import photo_response
 from shequ.models import Role
 from shequ.models.scoping import CHANGE
-from shequ.params import query_row
+from shequ.params import query_date, query_row
 from shequ.views.generic import (
     ObjectCreateView,
     ObjectDetailView,
@@ -35,15 +38,18 @@ from volunteers.forms.people import (
     LeaveForm,
     MemberLeaveForm,
     TeamForm,
+    TeamMeetingForm,
     TeamMembershipForm,
     VolunteerForm,
 )
-from volunteers.models import SignUp, Team, TeamMembership, Volunteer
+from volunteers.models import SignUp, Team, TeamMeeting, TeamMembership, Volunteer
 from volunteers.models.people import ORGANISERS
 from volunteers.tables import TeamTable, VolunteerTable
 
 # A volunteer's page shows their latest sign-ups; the activities' pages have the rest.
 SIGN_UPS_SHOWN = 10
+# A team's page shows its latest meetings: two years of a monthly meeting.
+MEETINGS_SHOWN = 24
 
 
 class OrganisersOnly:
@@ -313,10 +319,16 @@ class TeamDetailView(ObjectDetailView):
         )
         current = [m for m in memberships if m.left_on is None]
         keepers = self.request.access.is_admin or bool(ORGANISERS & self.request.access.roles)
+        meetings = TeamMeeting.objects.visible_to(user).filter(team=team)
         return super().get_context_data(
             may_change=may_change,
             team=team,
             keepers=keepers,
+            meetings=meetings.annotate(came=Count("attendees")).order_by("-date", "-pk")[
+                :MEETINGS_SHOWN
+            ],
+            meetings_count=meetings.count() if keepers else 0,
+            may_record=keepers and not team.dissolved_on,
             leaders=[m for m in current if m.role != TeamRole.MEMBER],
             current=current,
             former=[m for m in memberships if m.left_on is not None],
@@ -413,3 +425,131 @@ class TeamMembershipLeaveView(ScopedMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("已登记退出：%(m)s。") % {"m": self.membership})
         return redirect(self.membership.team)
+
+
+class TeamCharterView(ScopedMixin, View):
+    """The charter as the association adopted it, to whoever may see the team (its residents
+    read the charter's text too): a picture shown, a document downloaded under its own name."""
+
+    queryset = Team.objects.all()
+
+    def get(self, request, pk: int):
+        team = get_object_or_404(self.get_queryset().exclude(charter_file=""), pk=pk)
+        return kept_file_response(team.charter_file, team.charter_file_name)
+
+
+def kept_file_response(stored, name: str):
+    """A stored file for a view that has checked the viewer may see it; never a media URL."""
+    if stored.name.rsplit(".", 1)[-1].lower() in ("jpg", "png", "webp"):
+        return photo_response(stored)
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(handle, as_attachment=True, filename=name)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# Team meetings (会议/活动记录): the organisers' records.
+
+
+class TeamMeetingEditMixin:
+    form_class = TeamMeetingForm
+    template_name = "volunteers/teammeeting_form.html"
+    success_message = _("已保存：%(object)s")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "team": self.team}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(team=self.team, **kwargs)
+
+    def form_valid(self, form):
+        adding = form.instance._state.adding
+        try:
+            return super().form_valid(form)
+        except services.Refused as refused:
+            if adding:
+                form.instance.pk, form.instance._state.adding = None, True
+            form_errors(form, refused)
+            return self.form_invalid(form)
+        except ValidationError as error:
+            if adding:
+                form.instance.pk, form.instance._state.adding = None, True
+            form_errors(form, error)
+            return self.form_invalid(form)
+
+
+class TeamMeetingCreateView(TeamMeetingEditMixin, ObjectCreateView):
+    queryset = TeamMeeting.objects.all()
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.allows(request.access):
+            teams = Team.objects.visible_to(request.user)
+            self.team = get_object_or_404(teams, pk=kwargs["team_pk"])
+            if self.team.dissolved_on:
+                messages.info(request, _("%(team)s已解散，不能再登记会议。") % {"team": self.team})
+                return redirect(self.team)
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def title(self):
+        return _("登记会议/活动：%(team)s") % {"team": self.team}
+
+    def get_initial(self):
+        # The date the htmx refresh of the members asks for; today at first.
+        return {"date": query_date(self.request, "date") or timezone.localdate()}
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class TeamMeetingUpdateView(TeamMeetingEditMixin, ObjectUpdateView):
+    queryset = TeamMeeting.objects.select_related("team")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.allows(request.access):
+            self.team = get_object_or_404(self.get_queryset(), pk=kwargs["pk"]).team
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def title(self):
+        return _("修改会议/活动记录")
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class TeamMeetingDetailView(ObjectDetailView):
+    queryset = TeamMeeting.objects.select_related("team", "recorded_by")
+    template_name = "volunteers/teammeeting_detail.html"
+
+    def get_context_data(self, **kwargs):
+        meeting = self.object
+        attendees = (
+            Volunteer.objects.visible_to(self.request.user)
+            .filter(team_meetings=meeting)
+            .select_related("resident")
+            .order_by("resident__name_initials", "pk")
+        )
+        return super().get_context_data(
+            meeting=meeting,
+            team=meeting.team,
+            attendees=attendees,
+            history=history_rows(meeting, self.request.access),
+            **kwargs,
+        )
+
+
+class TeamMeetingSheetView(ScopedMixin, View):
+    """A meeting's sign-in sheet, to the organisers who keep the team's records."""
+
+    queryset = TeamMeeting.objects.select_related("team")
+
+    def get(self, request, pk: int):
+        meeting = get_object_or_404(self.get_queryset().exclude(sign_in_sheet=""), pk=pk)
+        extension = meeting.sign_in_sheet.name.rsplit(".", 1)[-1].lower()
+        name = _("签到表-%(day)s.%(ext)s") % {"day": f"{meeting.date:%Y%m%d}", "ext": extension}
+        return kept_file_response(meeting.sign_in_sheet, name)
