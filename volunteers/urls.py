@@ -1,6 +1,6 @@
 from django.urls import path
 
-from volunteers.views import activities, hours, people
+from volunteers.views import activities, figures, hours, people
 
 app_name = "volunteers"
 
@@ -48,6 +48,8 @@ urlpatterns = [
     path(
         "certificates/<int:pk>/", hours.CertificateDetailView.as_view(), name="certificate_detail"
     ),
+    path("leaderboard/", figures.LeaderboardView.as_view(), name="leaderboard"),
+    path("participation/", figures.ParticipationView.as_view(), name="participation"),
     path("verify/", hours.CertificateVerifyView.as_view(), name="certificate_verify"),
     path("", people.VolunteerListView.as_view(), name="volunteer_list"),
     path("add/", people.VolunteerCreateView.as_view(), name="volunteer_add"),
