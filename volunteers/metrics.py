@@ -11,6 +11,7 @@ from volunteers.choices import RecordStatus, SignUpStatus, VolunteerStatus
 from volunteers.models import Activity, ServiceRecord, SignUp, Team, Volunteer
 
 Within = list[int] | QuerySet | None
+Residents = dict[int, int] | None
 
 
 def _within(queryset: QuerySet, within: Within, path: str = "community") -> QuerySet:
@@ -19,8 +20,10 @@ def _within(queryset: QuerySet, within: Within, path: str = "community") -> Quer
     return queryset if within is None else queryset.filter(**{f"{path}__in": within})
 
 
-def _residents(within: Within = None) -> dict[int, int]:
-    """Living residents of each community: the 1,000 the rates are per."""
+def living_residents(within: Within = None) -> dict[int, int]:
+    """Living residents of each community: the 1,000 the rates are per. A page reading several
+    metrics counts them once and passes them on (`residents=`): at a million residents the
+    count is most of a metric's time."""
     rows = (
         _within(Resident.objects.filter(status=Status.LIVING), within)
         .values_list("community")
@@ -29,8 +32,10 @@ def _residents(within: Within = None) -> dict[int, int]:
     return dict(rows.order_by())
 
 
-def _per_residents(counts: dict[int, int | object], within: Within) -> Figures:
-    residents = _residents(within)
+def _per_residents(
+    counts: dict[int, int | object], within: Within, residents: Residents
+) -> Figures:
+    residents = living_residents(within) if residents is None else residents
     return {pk: (counts.get(pk, 0), n) for pk, n in residents.items()}
 
 
@@ -45,9 +50,11 @@ def registered_by(period: Period):
     "volunteers_registered", _("每千名居民注册志愿者"), numerator=_("注册志愿者"),
     denominator=_("在住居民"), per=1000, records=registered_by,
 )  # fmt: skip
-def volunteers_registered(period: Period, within: Within = None) -> Figures:
+def volunteers_registered(
+    period: Period, within: Within = None, residents: Residents = None
+) -> Figures:
     counts = _within(registered_by(period), within).values_list("community")
-    return _per_residents(dict(counts.annotate(n=Count("pk")).order_by()), within)
+    return _per_residents(dict(counts.annotate(n=Count("pk")).order_by()), within, residents)
 
 
 def served_in(period: Period):
@@ -63,13 +70,15 @@ def served_in(period: Period):
     "volunteers_active", _("每千名居民活跃志愿者"), numerator=_("本月服务过的志愿者"),
     denominator=_("在住居民"), per=1000, records=served_in,
 )  # fmt: skip
-def volunteers_active(period: Period, within: Within = None) -> Figures:
+def volunteers_active(
+    period: Period, within: Within = None, residents: Residents = None
+) -> Figures:
     counts = (
         _within(served_in(period), within)
         .values_list("community")
         .annotate(n=Count("volunteer", distinct=True))
     )
-    return _per_residents(dict(counts.order_by()), within)
+    return _per_residents(dict(counts.order_by()), within, residents)
 
 
 def approved_in(period: Period):
@@ -82,16 +91,16 @@ def approved_in(period: Period):
     "volunteer_hours", _("每千名居民志愿服务时长"), numerator=_("认定服务时长（小时）"),
     denominator=_("在住居民"), per=1000, records=approved_in,
 )  # fmt: skip
-def volunteer_hours(period: Period, within: Within = None) -> Figures:
+def volunteer_hours(period: Period, within: Within = None, residents: Residents = None) -> Figures:
     hours = _within(approved_in(period), within).values_list("community").annotate(n=Sum("hours"))
-    return _per_residents(dict(hours.order_by()), within)
+    return _per_residents(dict(hours.order_by()), within, residents)
 
 
 def activities_in(period: Period):
     """Activities that took place in the month (not cancelled)."""
     return Activity.objects.filter(
         cancelled_at__isnull=True,
-        starts_at__date__gte=period.first, starts_at__date__lte=period.last,
+        starts_at__gte=period.start, starts_at__lt=period.end,
     ).order_by()  # fmt: skip
 
 
@@ -99,10 +108,13 @@ def activities_in(period: Period):
     "volunteer_activities", _("志愿服务活动（场）"), numerator=_("活动"), denominator=_("社区"),
     per=1, records=activities_in,
 )  # fmt: skip
-def volunteer_activities(period: Period, within: Within = None) -> Figures:
+def volunteer_activities(
+    period: Period, within: Within = None, residents: Residents = None
+) -> Figures:
     held = _within(activities_in(period), within).values_list("community")
     counts = dict(held.annotate(n=Count("pk")).order_by())
-    return {pk: (counts.get(pk, 0), 1) for pk in _residents(within)}
+    residents = living_residents(within) if residents is None else residents
+    return {pk: (counts.get(pk, 0), 1) for pk in residents}
 
 
 def teams_in(period: Period):
@@ -133,7 +145,7 @@ def sign_ups_due(period: Period):
     """Places held (confirmed) for activities that ended in the month."""
     return SignUp.objects.filter(
         status=SignUpStatus.CONFIRMED, activity__cancelled_at__isnull=True,
-        activity__ends_at__date__gte=period.first, activity__ends_at__date__lte=period.last,
+        activity__ends_at__gte=period.start, activity__ends_at__lt=period.end,
     ).order_by()  # fmt: skip
 
 

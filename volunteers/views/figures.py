@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.db.models import Case, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.expressions import Window
@@ -17,7 +18,7 @@ from django.views.generic import TemplateView
 
 from assessments import charts
 from shequ.excel import xlsx_response
-from shequ.metrics import Period, metrics, value
+from shequ.metrics import Metric, Period, metrics, value
 from shequ.models import Community, Role
 from shequ.models.scoping import scope_of
 from shequ.params import asked_district, query_month, query_row
@@ -163,11 +164,14 @@ COLUMNS = (
     ("volunteer_teams_active", figures.volunteer_teams_active),
     ("volunteer_show_up", figures.volunteer_show_up),
 )
+# Those rated per 1,000 living residents, who are counted once for all of them.
+PER_RESIDENTS = frozenset(
+    {"volunteers_registered", "volunteers_active", "volunteer_hours", "volunteer_activities"}
+)
 READERS = frozenset({Role.OFFICIAL, Role.COMMUNITY_STAFF})
 
 
-def _rate(code: str, numerator, denominator) -> str:
-    metric = metrics()[code]
+def _rate(metric: Metric, numerator, denominator) -> str:
     rate = value(metric, numerator, denominator)
     return "—" if rate is None else f"{rate}{metric.unit}"
 
@@ -179,7 +183,13 @@ def _number(n) -> int | Decimal:
 def participation_rows(communities: list[Community], period: Period, within) -> list[list]:
     """A row per community and a totals row: counts and the rates of the assessment's metrics
     (per 1,000 living residents, per cent), one query per metric whatever the communities."""
-    read = {code: compute(period, within) for code, compute in COLUMNS}
+    residents = figures.living_residents(within)
+    read = {
+        code: compute(period, within, *[residents] * (code in PER_RESIDENTS))
+        for code, compute in COLUMNS
+    }
+    registry = metrics()
+    rate = {code: partial(_rate, registry[code]) for code, _compute in COLUMNS}
     totals = {code: [0, 0] for code, _compute in COLUMNS}
     rows = []
     for community in communities:
@@ -187,23 +197,24 @@ def participation_rows(communities: list[Community], period: Period, within) -> 
         for code, (n, d) in cells.items():
             totals[code][0] += n or 0
             totals[code][1] += d or 0
-        rows.append([community.name, community.street.name, *_cells(cells)])
+        rows.append([community.name, community.street.name, *_cells(cells, rate)])
     if rows:
-        rows.append([_("合计"), "", *_cells({code: tuple(t) for code, t in totals.items()})])
+        summed = {code: tuple(t) for code, t in totals.items()}
+        rows.append([_("合计"), "", *_cells(summed, rate)])
     return rows
 
 
-def _cells(cells: dict) -> list:
+def _cells(cells: dict, rate: dict) -> list:
     registered, residents = cells["volunteers_registered"]
     active = cells["volunteers_active"][0]
     hours = cells["volunteer_hours"][0] or Decimal(0)
     teams, teams_in_being = cells["volunteer_teams_active"]
     showed, due = cells["volunteer_show_up"]
     return [
-        residents, registered, _rate("volunteers_registered", registered, residents), active,
-        _rate("volunteers_active", active, residents), _number(hours),
-        _rate("volunteer_hours", hours, residents), cells["volunteer_activities"][0],
-        f"{teams}/{teams_in_being}", _rate("volunteer_show_up", showed, due),
+        residents, registered, rate["volunteers_registered"](registered, residents), active,
+        rate["volunteers_active"](active, residents), _number(hours),
+        rate["volunteer_hours"](hours, residents), cells["volunteer_activities"][0],
+        f"{teams}/{teams_in_being}", rate["volunteer_show_up"](showed, due),
     ]  # fmt: skip
 
 
