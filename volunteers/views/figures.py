@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce, Rank
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from assessments import charts
@@ -176,8 +177,9 @@ def _rate(metric: Metric, numerator, denominator) -> str:
     return "—" if rate is None else f"{rate}{metric.unit}"
 
 
-def _number(n) -> int | Decimal:
-    return n.normalize() if isinstance(n, Decimal) and n == n.to_integral() else n
+def _hours(n: Decimal) -> int | Decimal:
+    """Whole hours without their ".00" (and never as 7E+1)."""
+    return int(n) if n == n.to_integral_value() else n
 
 
 def participation_rows(communities: list[Community], period: Period, within) -> list[list]:
@@ -212,16 +214,17 @@ def _cells(cells: dict, rate: dict) -> list:
     showed, due = cells["volunteer_show_up"]
     return [
         residents, registered, rate["volunteers_registered"](registered, residents), active,
-        rate["volunteers_active"](active, residents), _number(hours),
+        rate["volunteers_active"](active, residents), _hours(hours),
         rate["volunteer_hours"](hours, residents), cells["volunteer_activities"][0],
         f"{teams}/{teams_in_being}", rate["volunteer_show_up"](showed, due),
     ]  # fmt: skip
 
 
 HEADERS = (
-    "社区", "街道", "在住居民", "注册志愿者", "每千名居民注册", "本月服务的志愿者",
-    "每千名居民活跃", "认定时长（小时）", "每千名居民时长", "活动（场）", "有活动的队伍/协会",
-    "报名到岗率",
+    gettext_lazy("社区"), gettext_lazy("街道"), gettext_lazy("在住居民"),
+    gettext_lazy("注册志愿者"), gettext_lazy("每千人注册"), gettext_lazy("本月服务"),
+    gettext_lazy("每千人服务"), gettext_lazy("认定时长"), gettext_lazy("每千人时长"),
+    gettext_lazy("活动场次"), gettext_lazy("有活动的队伍"), gettext_lazy("到岗率"),
 )  # fmt: skip
 
 
@@ -272,7 +275,7 @@ class ParticipationView(ScopedMixin, TemplateView):
             area = "、".join(streets) or district.name
         heading = f"{area} {period}"
         figure = charts.Figure(
-            "participation", _("志愿服务参与情况"), headers=[_(h) for h in HEADERS],
+            "participation", _("志愿服务参与情况"), headers=[str(h) for h in HEADERS],
             rows=participation_rows(communities, period, within), empty_text=_("没有社区。"),
             phone_hidden=(1, 2, 4, 6, 8, 10),
             note=_("在住居民为当前在住人数；本月服务的志愿者含待审核的记录，不含不予认定的；"
