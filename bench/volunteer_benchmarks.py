@@ -147,6 +147,18 @@ def report(pages: list[dict], repeat: int) -> list[str]:
             f"| {page['name']} | {page['who']} | {median} | {page['p95_ms']:,.1f} | "
             f"{page['median_ms'] / trivial['median_ms']:,.0f}× | {page['queries']} |"
         )
+    lines += [
+        "",
+        "The overview reads each of the assessment's six volunteering metrics for the district's",
+        "communities (`within`), one GROUP BY each, and the living residents from the population",
+        "snapshots. On the way here: 12 s when each of its 4,000 rate cells asked the metric",
+        "registry afresh (an app module scan each); 1.1–1.5 s counting the district's million",
+        "living residents live (450 ms of it); a month of records now comes from the covering",
+        "index `service_record_month` (150 ms to 60–80 ms for the active volunteers) and a month",
+        "of activities is a range of instants rather than a date cast. The rest is the show-up",
+        "share (sign-ups of 8,000 activities) and drawing 1,000 rows; the Excel file adds the",
+        "workbook. The leaderboard is one query over a community's month of records.",
+    ]
     return lines
 
 
