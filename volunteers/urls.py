@@ -1,6 +1,6 @@
 from django.urls import path
 
-from volunteers.views import activities, check_in, excel, hours, people
+from volunteers.views import activities, check_in, excel, figures, hours, people
 
 app_name = "volunteers"
 
@@ -73,6 +73,8 @@ urlpatterns = [
     path(
         "certificates/<int:pk>/", hours.CertificateDetailView.as_view(), name="certificate_detail"
     ),
+    path("leaderboard/", figures.LeaderboardView.as_view(), name="leaderboard"),
+    path("participation/", figures.ParticipationView.as_view(), name="participation"),
     path("verify/", hours.CertificateVerifyView.as_view(), name="certificate_verify"),
     path("", people.VolunteerListView.as_view(), name="volunteer_list"),
     path("export/", excel.VolunteerExportView.as_view(), name="volunteer_export"),
