@@ -67,8 +67,7 @@ class Figure:
     def table(self) -> SafeString:
         """The rows as the project's tables look; figures aligned right."""
         css = [
-            _css(any(isinstance(row[i], int | Decimal) for row in self.rows),
-                 i in self.phone_hidden)
+            _css(any(_numeric(row[i]) for row in self.rows), i in self.phone_hidden)
             for i in range(len(self.headers))
         ]  # fmt: skip
         head = "".join(
@@ -110,6 +109,14 @@ def workbook(figures: Sequence[Figure], heading: str) -> bytes:
         sheet = book.create_sheet(_("说明"))
         sheet.append(sheet_row(sheet, [heading, _("没有可导出的数据：看板只显示已发布的月份。")]))
     return workbook_bytes(book)
+
+
+def _numeric(value) -> bool:
+    """A number, or a rate written with its unit (44.44%, 78.12‰)."""
+    if isinstance(value, int | Decimal):
+        return True
+    text = value if isinstance(value, str) else ""
+    return len(text) > 1 and text[-1] in "%‰" and text[:-1].replace(".", "", 1).isdigit()
 
 
 def _css(numeric: bool, phone_hidden: bool) -> str:

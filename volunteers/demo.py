@@ -18,6 +18,7 @@ from residents.choices import Status
 from residents.models import Resident
 from shequ.models import Community, District, Role, User
 from volunteers.choices import TeamKind, TeamRole, VolunteerStatus
+from volunteers.defaults import seed_star_levels
 from volunteers.hours import (
     certificate_issue,
     check_in,
@@ -47,6 +48,7 @@ CHARTER = """第一条 本会名称为{community}乒乓球协会，是社区居�
 
 @transaction.atomic
 def seed(district: District) -> None:
+    seed_star_levels()  # a transactional test's flush empties what the migration wrote
     _seed_people(district)
     _seed_activities(district)
 

@@ -32,7 +32,7 @@ from shequ.excel import (
 )
 from volunteers.choices import RecordStatus, TeamRole
 from volunteers.models import ServiceRecord, StarReached, TeamMembership, Volunteer
-from volunteers.models.records import MAX_HOURS
+from volunteers.models.records import MAX_HOURS, star_name
 
 ROSTER_HEADERS = (
     "姓名", "证件号码", "手机号码", "年龄", "特长", "队伍/协会", "状态", "注册日期",
@@ -112,7 +112,7 @@ def roster_workbook(access: Access, volunteers: QuerySet[Volunteer]) -> bytes:
     sheet = _sheet(workbook, _("志愿者名册"), ROSTER_HEADERS, ROSTER_WIDTHS)
     for volunteer in volunteers.iterator(chunk_size=2000):
         resident = volunteer.resident
-        star = _("%(n)s 星") % {"n": volunteer.star} if volunteer.star else ""
+        star = star_name(volunteer.star) if volunteer.star else ""
         age = shown_age(access, resident) if resident.birth_date else ""
         sheet.append(sheet_row(sheet, [
             resident.name, resident.id_number_masked, resident.mobile_masked, age,

@@ -262,8 +262,8 @@ class CalendarList(ListGroup):
             mine = f' <span class="badge text-bg-primary">{label}</span>'
         return (
             f'<a class="list-group-item list-group-item-action py-3" href="{url}">'
-            f'<div class="d-flex justify-content-between gap-2"><strong>{as_html(activity.title)}'
-            f"</strong>{mine}</div>"
+            '<div class="d-flex justify-content-between align-items-center gap-2">'
+            f"<strong>{as_html(activity.title)}</strong>{mine}</div>"
             f'<div class="small text-body-secondary">{as_html(when(activity))} · '
             f"{as_html(activity.place)}</div>"
             f'<div class="small">{as_html(places_left(activity))}</div></a>'
@@ -319,7 +319,8 @@ class MySignUpList(ListGroup):
         cancelled = f" {cancelled_badge()}" if activity.cancelled_at else ""
         return (
             '<div class="list-group-item py-3">'
-            f'<div class="d-flex justify-content-between gap-2"><strong>{title}{cancelled}</strong>'
+            '<div class="d-flex justify-content-between align-items-center gap-2">'
+            f"<strong>{title}{cancelled}</strong>"
             f'<span class="badge text-bg-light border">{status}</span></div>'
             f'<div class="small text-body-secondary">{as_html(when(activity))} · '
             f"{as_html(activity.place)}</div>"

@@ -71,3 +71,17 @@ def test_the_readme_screenshots_show_the_demo(demo, live_server, page, phone, lo
     expect(phone.get_by_label("网格").locator("option:checked")).to_have_text("第1网格")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "field-log-phone")
+
+    phone.context.clear_cookies()
+    login(phone, live_server, "jumin", DEMO_PASSWORD)
+    phone.goto(f"{live_server.url}/volunteers/sign-ups/mine/")
+    expect(phone.get_by_text("候补第 3 位")).to_be_visible()
+    expect(phone.get_by_role("button", name="确认参加")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "volunteer-sign-ups-phone")
+
+    page.context.clear_cookies()
+    login(page, live_server, "quzhang", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/volunteers/participation/")
+    expect(page.get_by_test_id("heading")).to_contain_text("示范区")
+    screenshot(page, "volunteer-participation")

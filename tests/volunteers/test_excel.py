@@ -147,7 +147,7 @@ def test_the_exports_run_the_same_queries_for_few_rows_or_many(
         with django_assert_num_queries(count):
             rows = _rows(client.get(url, {"status": ""}))
         assert len(rows) > 12
-    assert "1 星" in _file_text(client.get(ROSTER))
+    assert "一星" in _file_text(client.get(ROSTER))
 
 
 def test_a_file_with_bad_rows_imports_nothing_and_says_why_row_by_row(client, world):

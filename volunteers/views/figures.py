@@ -29,6 +29,7 @@ from volunteers import metrics as figures
 from volunteers.choices import RecordStatus
 from volunteers.models import ServiceRecord, StarReached
 from volunteers.models.people import ORGANISERS
+from volunteers.models.records import star_name
 
 # The board lists this many; a resident further down still sees their own row beneath.
 BOARD_SIZE = 100
@@ -83,6 +84,10 @@ class BoardRow:
     @property
     def star_marks(self) -> str:
         return "★" * self.stars
+
+    @property
+    def star_name(self) -> str:
+        return star_name(self.stars)
 
 
 def board(community: Community, period: Period, user) -> list[BoardRow]:
