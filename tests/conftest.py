@@ -142,6 +142,16 @@ def world(db, request) -> World:
     return world
 
 
+def _weekly_shift(community, title: str):
+    """A weekly shift whose activities are not made yet (beat, or saving it, makes them)."""
+    from volunteers.models import ActivityTemplate
+
+    return ActivityTemplate.objects.create(
+        community=community, title=title, weekday=2, start_time=datetime.time(21, 0),
+        minutes=240, address=f"{title}集合点", capacity=6, starts_on=datetime.date(2026, 1, 1),
+    )  # fmt: skip
+
+
 def _volunteer_activities(world: World) -> None:
     """Two upcoming activities of 甲社区: one full with rita (李) waiting, one with room."""
     from volunteers.services import sign_up
@@ -156,6 +166,7 @@ def _volunteer_activities(world: World) -> None:
                         starts_at=tomorrow + datetime.timedelta(days=2),
                         ends_at=tomorrow + datetime.timedelta(days=2, hours=2)),
     ]  # fmt: skip
+    _weekly_shift(world.community, f"{SECRET}周三夜巡")
     full, roomy = world.activities
     for activity, volunteer in ((full, world.volunteers[0]), (full, world.volunteers[1]),
                                 (roomy, world.volunteers[0])):  # fmt: skip
@@ -610,6 +621,7 @@ def other_scopes(world) -> World:
 
     activity = ActivityFactory(community=world.other_community, title=f"{OTHER_SECRET}义诊",
                                address=f"{OTHER_SECRET}广场", capacity=1)  # fmt: skip
+    _weekly_shift(world.other_community, f"{OTHER_SECRET}周三夜巡")
     # 孙, signed up nowhere, is whom charlie's sign-up form offers.
     sign_up(activity, zhao_volunteer, world.charlie)
     return world

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from volunteers.models import Activity, SignUp, Team, TeamMembership, Volunteer
+from volunteers.models import Activity, ActivityTemplate, SignUp, Team, TeamMembership, Volunteer
 
 
 @admin.register(Volunteer)
@@ -53,3 +53,12 @@ class SignUpAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["activity", "volunteer"]
     # Places and the waitlist change only through the services, under the activity's lock.
     readonly_fields = ["status", "offered_at", "offer_expires_at", "ended_at"]
+
+
+@admin.register(ActivityTemplate)
+class ActivityTemplateAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "community", "weekday", "start_time", "starts_on", "ends_on"]
+    list_filter = ["weekday"]
+    list_select_related = ["community"]
+    raw_id_fields = ["community", "team", "building"]
+    search_fields = ["title"]

@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from residents.models import Resident
 from shequ.filters import FilterSet, visible_communities
 from volunteers.choices import RecordStatus, TeamKind, VolunteerStatus
-from volunteers.models import Activity, ServiceRecord, Team, TeamMembership, Volunteer
+from volunteers.models import (
+    Activity,
+    ActivityTemplate,
+    ServiceRecord,
+    Team,
+    TeamMembership,
+    Volunteer,
+)
 
 
 def visible_teams(request):
@@ -131,3 +138,24 @@ class ActivityFilterSet(FilterSet):
             # year's.
             return past if self.data.get("sort") else past.order_by("-starts_at", "-pk")
         return queryset.filter(ends_at__gt=now)
+
+
+class ActivityTemplateFilterSet(FilterSet):
+    standing = django_filters.ChoiceFilter(
+        label=_("状态"), choices=[("current", _("排班中")), ("stopped", _("已停止"))],
+        empty_label=_("全部"), method="in_standing",
+    )  # fmt: skip
+    community = django_filters.ModelChoiceFilter(
+        label=_("社区"), queryset=visible_communities, empty_label=_("全部社区")
+    )
+
+    defaults = {"standing": "current"}
+    several_communities = ("community",)
+
+    class Meta:
+        model = ActivityTemplate
+        fields = ["standing", "community"]
+
+    def in_standing(self, queryset, name, value):
+        stopped = Q(ends_on__lt=timezone.localdate())
+        return queryset.filter(stopped) if value == "stopped" else queryset.exclude(stopped)

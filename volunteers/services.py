@@ -290,16 +290,20 @@ def _cancel_message(sign_up: SignUp, activity: Activity, reason: str) -> OutboxM
     return message
 
 
-def shifts_ahead(today: datetime.date | None = None) -> int:
-    """Each template's activities for its coming weeks, from today: made once however often
-    this runs (a unique shift per template and start), so two beat runs at once are harmless."""
+def shifts_ahead(
+    today: datetime.date | None = None, *, templates: list[ActivityTemplate] | None = None
+) -> int:
+    """Each template's activities for its coming weeks, from today (every template's, or those
+    given: a shift just saved): made once however often this runs (a unique shift per template
+    and start), so two beat runs at once are harmless."""
     today = today or timezone.localdate()
     made: list[Activity] = []
-    templates = list(
-        ActivityTemplate.objects.filter(
-            starts_on__lte=today + datetime.timedelta(weeks=12)
-        ).exclude(ends_on__lt=today)
-    )
+    if templates is None:
+        templates = list(
+            ActivityTemplate.objects.filter(
+                starts_on__lte=today + datetime.timedelta(weeks=12)
+            ).exclude(ends_on__lt=today)
+        )
     since = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
     existing = set(
         Activity.objects.filter(template__in=templates, starts_at__gte=since).values_list(

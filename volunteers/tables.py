@@ -1,3 +1,4 @@
+import datetime
 from collections import defaultdict
 
 from django.middleware.csrf import get_token
@@ -328,3 +329,45 @@ class MySignUpList(ListGroup):
             + (f'<div class="mt-2">{on_site}{forms}</div>' if forms or on_site else "")
             + "</div>"
         )
+
+
+class ActivityTemplateTable(Table):
+    """固定排班: each weekly shift with the day, the hours (across midnight shown as the next
+    day's) and how long it runs."""
+
+    columns = (
+        Column("when", _("时间"), cell_css="text-nowrap"),
+        Column("title", _("活动名称")),
+        Column("place", _("地点"), css="d-none d-md-table-cell"),
+        Column("team", _("组织队伍"), css="d-none d-lg-table-cell"),
+        Column("capacity", _("名额"), css="text-end"),
+        Column("period", _("起止日期"), css="d-none d-sm-table-cell", cell_css="text-nowrap"),
+        Column("community", _("社区"), several_communities=True),
+    )  # fmt: skip
+    empty_text = _("没有固定排班。")
+
+    def render_when(self, template):
+        start = datetime.datetime.combine(datetime.date(2000, 1, 3), template.start_time)
+        end = start + datetime.timedelta(minutes=template.minutes)
+        until = (
+            f"{end:%H:%M}"
+            if end.date() == start.date()
+            else _("次日 %(t)s") % {"t": f"{end:%H:%M}"}
+        )
+        return f"{self.label(template, 'weekday')} {start:%H:%M}–{until}"
+
+    def render_title(self, template):
+        return link(self.url("volunteers:activitytemplate_edit", template.pk), template.title)
+
+    def render_place(self, template):
+        return template.address or str(template.building)
+
+    def render_team(self, template):
+        return template.team.name if template.team else ""
+
+    def render_period(self, template):
+        ends = f"{template.ends_on:%Y-%m-%d}" if template.ends_on else _("长期")
+        return f"{template.starts_on:%Y-%m-%d} – {ends}"
+
+    def render_community(self, template):
+        return template.community.name

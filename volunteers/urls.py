@@ -5,6 +5,15 @@ from volunteers.views import activities, check_in, excel, figures, hours, people
 app_name = "volunteers"
 
 urlpatterns = [
+    path("shifts/", activities.ActivityTemplateListView.as_view(), name="activitytemplate_list"),
+    path(
+        "shifts/add/", activities.ActivityTemplateCreateView.as_view(), name="activitytemplate_add"
+    ),
+    path(
+        "shifts/<int:pk>/edit/",
+        activities.ActivityTemplateUpdateView.as_view(),
+        name="activitytemplate_edit",
+    ),
     path("activities/", activities.ActivityListView.as_view(), name="activity_list"),
     path("activities/add/", activities.ActivityCreateView.as_view(), name="activity_add"),
     path(

@@ -1,5 +1,5 @@
-"""Forms of the activity pages: an activity, staff signing a volunteer up, calling an
-activity off."""
+"""Forms of the activity pages: an activity, a weekly shift, staff signing a volunteer up,
+calling an activity off."""
 
 import datetime
 
@@ -13,7 +13,7 @@ from shequ.forms import CleanInputMixin, ScopedModelForm
 from shequ.models import Community, Role
 from shequ.models.scoping import CHANGE, scope_of
 from volunteers.choices import ACTIVE_SIGN_UPS, VolunteerStatus
-from volunteers.models import Activity, Volunteer
+from volunteers.models import Activity, ActivityTemplate, Volunteer
 
 # Times outside these years are typing slips (0202 for 2026), and year 1 in Beijing time has
 # no UTC year to be stored in.
@@ -36,9 +36,59 @@ class LocalDateTimeField(forms.DateTimeField):
             )
 
 
-class ActivityForm(ScopedModelForm):
+class CommunityPlaceForm(ScopedModelForm):
+    """A row of one community with its place: the community among those the user keeps (fixed
+    once saved), the team and building among that community's, and a building or an address."""
+
     community = forms.ModelChoiceField(label=_("社区"), queryset=Community.objects.none())
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        communities = Community.objects.select_related("street").order_by("code")
+        if not self.user.is_superuser:
+            kept = scope_of(self.user).ids(frozenset({Role.COMMUNITY_STAFF}), "community")
+            communities = communities.filter(pk__in=sorted(kept))
+        self.fields["community"].queryset = communities
+        if self.instance.pk:
+            # It stays in its community: its sign-ups are that community's volunteers.
+            del self.fields["community"]
+            community = self.instance.community
+        else:
+            if communities.count() == 1:
+                self.fields["community"].initial = communities.first()
+                self.fields["community"].widget = forms.HiddenInput()
+            community = self.chosen_row("community")
+        # A team dissolved since stays the choice of the rows it organised.
+        teams = self.fields["team"].queryset.filter(
+            Q(dissolved_on__isnull=True) | Q(pk=self.instance.team_id)
+        )
+        buildings = self.fields["building"].queryset
+        if community is not None:
+            teams, buildings = (
+                teams.filter(community=community),
+                buildings.filter(community=community),
+            )
+        self.fields["team"].queryset = teams
+        self.fields["building"].queryset = buildings
+
+    def clean(self):
+        cleaned = super().clean()
+        community = cleaned.get("community") if "community" in self.fields else None
+        if community is not None:
+            self.instance.community = community
+        community_id = self.instance.community_id
+        for name in ("team", "building"):
+            row = cleaned.get(name)
+            if row is not None and community_id and row.community_id != community_id:
+                self.add_error(name, _("须是本社区的。"))
+        place = cleaned.get("building") or cleaned.get("address")
+        if not place and "building" not in self.errors:
+            # Under the address, so the constraint's message says where to write it.
+            self.add_error("address", _("请选择楼栋或填写地点。"))
+        return cleaned
+
+
+class ActivityForm(CommunityPlaceForm):
     class Meta:
         model = Activity
         fields = [
@@ -61,32 +111,6 @@ class ActivityForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        communities = Community.objects.select_related("street").order_by("code")
-        if not self.user.is_superuser:
-            kept = scope_of(self.user).ids(frozenset({Role.COMMUNITY_STAFF}), "community")
-            communities = communities.filter(pk__in=sorted(kept))
-        self.fields["community"].queryset = communities
-        if self.instance.pk:
-            # An activity stays in its community: its sign-ups are that community's volunteers.
-            del self.fields["community"]
-            community = self.instance.community
-        else:
-            if communities.count() == 1:
-                self.fields["community"].initial = communities.first()
-                self.fields["community"].widget = forms.HiddenInput()
-            community = self.chosen_row("community")
-        # A team dissolved since stays the choice of the activities it organised.
-        teams = self.fields["team"].queryset.filter(
-            Q(dissolved_on__isnull=True) | Q(pk=self.instance.team_id)
-        )
-        buildings = self.fields["building"].queryset
-        if community is not None:
-            teams, buildings = (
-                teams.filter(community=community),
-                buildings.filter(community=community),
-            )
-        self.fields["team"].queryset = teams
-        self.fields["building"].queryset = buildings
         if not self.instance.pk and not self.is_bound:
             start = timezone.localtime().replace(minute=0, second=0, microsecond=0)
             start += datetime.timedelta(days=1)
@@ -95,18 +119,6 @@ class ActivityForm(ScopedModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        community = cleaned.get("community") if "community" in self.fields else None
-        if community is not None:
-            self.instance.community = community
-        community_id = self.instance.community_id
-        for name in ("team", "building"):
-            row = cleaned.get(name)
-            if row is not None and community_id and row.community_id != community_id:
-                self.add_error(name, _("须是本活动所在社区的。"))
-        place = cleaned.get("building") or cleaned.get("address")
-        if not place and "building" not in self.errors:
-            # Under the address, so the constraint's message says where to write it.
-            self.add_error("address", _("请选择楼栋或填写地点。"))
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
             local_start, local_end = timezone.localtime(starts), timezone.localtime(ends)
@@ -123,6 +135,45 @@ class ActivityForm(ScopedModelForm):
         if closes and starts and closes > starts:
             self.add_error("signup_closes_at", _("报名截止不能晚于活动开始。"))
         return cleaned
+
+
+class ActivityTemplateForm(CommunityPlaceForm):
+    """A weekly shift: its activities are made some weeks ahead, each once."""
+
+    class Meta:
+        model = ActivityTemplate
+        fields = [
+            "community", "title", "description", "team", "weekday", "start_time", "minutes",
+            "building", "address", "capacity", "skills", "starts_on", "ends_on", "weeks_ahead",
+        ]  # fmt: skip
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "address": forms.TextInput(attrs={"placeholder": _("例如：社区东门集合")}),
+        }
+        help_texts = {
+            "building": _("在某栋楼活动时选择；否则填写地点。"),
+            "ends_on": _("不再排班时填写；已生成的活动不受影响，需要时在活动页逐个取消。"),
+            "weeks_ahead": _("居民可以提前几周报名。"),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk and not self.is_bound:
+            self.initial.setdefault("starts_on", timezone.localdate())
+            self.initial.setdefault("start_time", datetime.time(19, 0))
+            self.initial.setdefault("minutes", 120)
+
+    def clean_starts_on(self):
+        day = self.cleaned_data["starts_on"]
+        if day and not YEARS[0] <= day.year <= YEARS[1]:
+            raise ValidationError(
+                _("请填写 %(first)s 至 %(last)s 年之间的日期。"),
+                params={"first": YEARS[0], "last": YEARS[1]},
+            )
+        return day
 
 
 class SignUpAddForm(CleanInputMixin, forms.Form):

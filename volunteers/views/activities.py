@@ -27,12 +27,17 @@ from shequ.views.generic import (
 )
 from volunteers import services
 from volunteers.choices import ACTIVE_SIGN_UPS, HOLDING, SignUpStatus, VolunteerStatus
-from volunteers.filters import ActivityFilterSet
-from volunteers.forms.activities import ActivityCancelForm, ActivityForm, SignUpAddForm
+from volunteers.filters import ActivityFilterSet, ActivityTemplateFilterSet
+from volunteers.forms.activities import (
+    ActivityCancelForm,
+    ActivityForm,
+    ActivityTemplateForm,
+    SignUpAddForm,
+)
 from volunteers.hours import check_in_open
-from volunteers.models import Activity, SignUp, Volunteer
+from volunteers.models import Activity, ActivityTemplate, SignUp, Volunteer
 from volunteers.models.people import ORGANISERS
-from volunteers.tables import ActivityTable, CalendarList, MySignUpList
+from volunteers.tables import ActivityTable, ActivityTemplateTable, CalendarList, MySignUpList
 
 # Community staff may sign a volunteer up or off; a volunteer signed in does it for themselves.
 SIGNERS = frozenset({Role.COMMUNITY_STAFF, Role.RESIDENT})
@@ -146,6 +151,45 @@ class ActivityUpdateView(ObjectUpdateView):
             return self.form_invalid(form)
         messages.success(self.request, self.success_message % {"object": self.object})
         return redirect(self.object)
+
+
+class ActivityTemplateListView(OrganisersOnly, ObjectListView):
+    queryset = ActivityTemplate.objects.select_related("building", "team", "community").order_by(
+        "weekday", "start_time", "pk"
+    )
+    filterset_class = ActivityTemplateFilterSet
+    title = _("固定排班")
+    add_url_name = "volunteers:activitytemplate_add"
+    table_class = ActivityTemplateTable
+
+
+class ActivityTemplateEditMixin:
+    """Saving a weekly shift makes its coming weeks' activities at once, rather than at beat's
+    next run, so the office sees them and residents can sign up the same day."""
+
+    queryset = ActivityTemplate.objects.select_related("community")
+    form_class = ActivityTemplateForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if response.status_code == 302:
+            made = services.shifts_ahead(templates=[self.object])
+            if made:
+                messages.info(self.request, _("已生成近期的 %(n)s 次活动。") % {"n": made})
+        return response
+
+    def get_success_url(self):
+        return reverse("volunteers:activitytemplate_list")
+
+
+class ActivityTemplateCreateView(ActivityTemplateEditMixin, ObjectCreateView):
+    title = _("新建固定排班")
+    success_message = _("已保存固定排班：%(object)s。")
+
+
+class ActivityTemplateUpdateView(ActivityTemplateEditMixin, ObjectUpdateView):
+    title = _("修改固定排班")
+    success_message = _("已保存固定排班：%(object)s。")
 
 
 class ActivityCancelView(ScopedMixin, FormView):
