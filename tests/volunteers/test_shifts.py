@@ -26,6 +26,8 @@ def _shift(world, **fields) -> dict:
 
 def test_a_weekly_night_patrol_set_up_once_is_there_for_the_next_four_weeks(client, world):
     client.force_login(world.alice)
+    # The form starts from today, in the date box's own format (a localised date left it empty).
+    assert f'value="{timezone.localdate():%Y-%m-%d}"' in client.get(ADD).content.decode()
     response = client.post(ADD, _shift(world), follow=True)
     page = response.content.decode()
     assert "已保存固定排班：周五夜间巡逻" in page and "已生成近期的 4 次活动" in page

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from residents.forms import DATE_INPUT
 from shequ.forms import CleanInputMixin, ScopedModelForm
 from shequ.models import Community, Role
 from shequ.models.scoping import CHANGE, scope_of
@@ -149,8 +150,8 @@ class ActivityTemplateForm(CommunityPlaceForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": DATE_INPUT,
+            "ends_on": DATE_INPUT,
             "address": forms.TextInput(attrs={"placeholder": _("例如：社区东门集合")}),
         }
         help_texts = {
