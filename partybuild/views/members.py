@@ -127,6 +127,7 @@ class MemberImportView(ImportView):
     template_name = "partybuild/member_import.html"
     sheet = IMPORT_SHEET
     success_url = reverse_lazy("partybuild:member_list")
+    template_url = reverse_lazy("partybuild:member_import_template")
 
     def run(self, community, file):
         return services.members_import(user=self.request.user, community=community, file=file)

@@ -40,6 +40,7 @@ class ResidentImportView(ImportView):
     template_name = "residents/resident_import.html"
     sheet = excel.SHEET
     success_url = reverse_lazy("residents:resident_list")
+    template_url = reverse_lazy("residents:resident_import_template")
 
     def run(self, community, file):
         return residents_import(user=self.request.user, community=community, file=file)

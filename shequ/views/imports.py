@@ -83,11 +83,13 @@ class ImportAccessMixin(ScopedMixin):
 class ImportView(ImportAccessMixin, View):
     """`run(community, file)` imports all or nothing: it returns a result with `errors` (each
     a shequ.excel.RowError) and nothing saved, or raises ImportFileError; `done(result)` says
-    what was saved."""
+    what was saved. The page (templates/import.html) links back to the list at `success_url`
+    and to the blank sheet at `template_url`."""
 
     template_name: str
     sheet: ImportSheet
     success_url: str
+    template_url: str
 
     def run(self, community: Community, file):
         raise NotImplementedError
@@ -123,6 +125,8 @@ class ImportView(ImportAccessMixin, View):
             {
                 "form": form,
                 "community": community,
+                "list_url": self.success_url,
+                "template_url": self.template_url,
                 "errors": errors[:ERRORS_SHOWN],
                 "error_count": len(errors),
                 "error_rows": len({error.row for error in errors}),

@@ -58,6 +58,7 @@ class RecordImportView(ImportView):
     template_name = "volunteers/record_import.html"
     sheet = excel.IMPORT_SHEET
     success_url = reverse_lazy("volunteers:record_list")
+    template_url = reverse_lazy("volunteers:record_import_template")
 
     def run(self, community, file):
         return hours.records_import(user=self.request.user, community=community, file=file)
